@@ -1,0 +1,2 @@
+/** @seashell/client */
+export {};

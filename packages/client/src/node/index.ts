@@ -1,0 +1,2 @@
+/** Node-only adapters of @seashell/client. */
+export {};

@@ -1,0 +1,2 @@
+/** Node-only adapters of @seashell/server. */
+export {};

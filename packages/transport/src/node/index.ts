@@ -1,0 +1,2 @@
+/** Node-only adapters of @seashell/transport. */
+export {};
