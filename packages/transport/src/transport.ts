@@ -36,6 +36,7 @@ import { DEFAULT_HOST_KEY_ALGORITHMS, parsePublicKey, SIGNATURE_ALGORITHMS } fro
 import type { PrivateKey } from './keys/types.js';
 import { Debug, Disconnect, KexInit, MessageNumber, NewKeys, Unimplemented } from './messages.js';
 import { PacketDecoder, PacketEncoder } from './packet-framer.js';
+import { equalBytes } from './wire/bytes.js';
 import { DEFAULT_VERSION_LIMITS, formatVersionLine, parseVersion, type VersionLimits } from './version-exchange.js';
 
 const textEncoder = new TextEncoder();
@@ -623,8 +624,3 @@ function protocolError(message: string): SshProtocolError {
   return new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, message);
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
