@@ -4,6 +4,8 @@
  */
 export * from './errors.js';
 export * from './messages.js';
+export { defaultRandomBytes, type RandomBytes } from './random.js';
+export { base64Decode, base64Encode } from './wire/base64.js';
 export * from './wire/codec.js';
 export { SshReader } from './wire/reader.js';
 export { bytesToBigInt, mpintBytes, SshWriter, unsignedBytes } from './wire/writer.js';
