@@ -1,0 +1,105 @@
+/**
+ * Parsing any public key blob (RFC 4253 §6.6) and the registry of signature algorithms
+ * (RFC 4253 §6.6, RFC 5656 §6.2, RFC 8332 §3, RFC 8709 §4), keyed by wire name.
+ */
+import { SshReader } from '../wire/reader.js';
+import { EcdsaPublicKey, isEcdsaKeyType } from './ecdsa.js';
+import { ED25519, Ed25519PublicKey } from './ed25519.js';
+import { UnsupportedKeyError } from './errors.js';
+import { RSA, RsaPublicKey } from './rsa.js';
+import type { PublicKey } from './types.js';
+
+/** What a signature algorithm needs. */
+export interface SignatureAlgorithmSpec {
+  /** The public key type (the blob's first string) this algorithm signs with. */
+  readonly keyType: string;
+  /** Off by default; a user opts in by naming it (OpenSSH 8.8+ behaviour for SHA-1 `ssh-rsa`). */
+  readonly legacy: boolean;
+}
+
+/** Every signature algorithm we implement, by wire name. */
+export const SIGNATURE_ALGORITHMS = {
+  'ssh-ed25519': { keyType: 'ssh-ed25519', legacy: false },
+  'ecdsa-sha2-nistp256': { keyType: 'ecdsa-sha2-nistp256', legacy: false },
+  'ecdsa-sha2-nistp384': { keyType: 'ecdsa-sha2-nistp384', legacy: false },
+  'ecdsa-sha2-nistp521': { keyType: 'ecdsa-sha2-nistp521', legacy: false },
+  'rsa-sha2-512': { keyType: 'ssh-rsa', legacy: false },
+  'rsa-sha2-256': { keyType: 'ssh-rsa', legacy: false },
+  'ssh-rsa': { keyType: 'ssh-rsa', legacy: true },
+} as const satisfies Record<string, SignatureAlgorithmSpec>;
+
+export type SignatureAlgorithm = keyof typeof SIGNATURE_ALGORITHMS;
+
+/** Host key / public key algorithms in preference order, as OpenSSH orders its defaults. */
+export const DEFAULT_HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+] as const satisfies readonly SignatureAlgorithm[];
+
+/** Implemented but not offered unless asked for by name. */
+export const INSECURE_SIGNATURE_ALGORITHMS = ['ssh-rsa'] as const satisfies readonly SignatureAlgorithm[];
+
+/** Everything implemented: the defaults, then the legacy entries. */
+export const SUPPORTED_SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = [
+  ...DEFAULT_HOST_KEY_ALGORITHMS,
+  ...INSECURE_SIGNATURE_ALGORITHMS,
+];
+
+/** Whether `name` is a signature algorithm we implement. */
+export function isSignatureAlgorithm(name: string): name is SignatureAlgorithm {
+  return Object.hasOwn(SIGNATURE_ALGORITHMS, name);
+}
+
+/**
+ * The algorithms of `preference` that can sign with `key`, in that order.
+ * @param preference - defaults to `DEFAULT_HOST_KEY_ALGORITHMS` (so SHA-1 `ssh-rsa` only when named).
+ * @example
+ * signatureAlgorithmsFor(rsaKey); // ['rsa-sha2-512', 'rsa-sha2-256']
+ */
+export function signatureAlgorithmsFor(
+  key: PublicKey,
+  preference: readonly string[] = DEFAULT_HOST_KEY_ALGORITHMS,
+): string[] {
+  return preference.filter(
+    (name) => isSignatureAlgorithm(name) && SIGNATURE_ALGORITHMS[name].keyType === key.type,
+  );
+}
+
+const READERS: Readonly<Record<string, (type: string, r: SshReader) => PublicKey>> = {
+  [ED25519]: (_type, r) => Ed25519PublicKey.read(r),
+  [RSA]: (_type, r) => RsaPublicKey.read(r),
+  'ecdsa-sha2-nistp256': readEcdsa,
+  'ecdsa-sha2-nistp384': readEcdsa,
+  'ecdsa-sha2-nistp521': readEcdsa,
+};
+
+function readEcdsa(type: string, r: SshReader): PublicKey {
+  if (!isEcdsaKeyType(type)) throw new UnsupportedKeyError(type);
+  return EcdsaPublicKey.read(type, r);
+}
+
+/** Public key types `parsePublicKey` understands. */
+export const SUPPORTED_KEY_TYPES: readonly string[] = Object.keys(READERS);
+
+/**
+ * Decodes a public key blob (RFC 4253 §6.6). The key keeps its own copy of the bytes.
+ * @throws SshDecodeError when the framing is broken or bytes trail the key,
+ *   UnsupportedKeyError for a type we do not implement,
+ *   InvalidKeyError for values the type forbids (wrong lengths, bad points, RSA bounds).
+ * @example
+ * const key = parsePublicKey(blob);
+ * key.verify(data, signatureBlob);
+ */
+export function parsePublicKey(blob: Uint8Array): PublicKey {
+  const r = new SshReader(blob);
+  const type = r.ascii();
+  const read = Object.hasOwn(READERS, type) ? READERS[type] : undefined;
+  if (read === undefined) throw new UnsupportedKeyError(type);
+  const key = read(type, r);
+  r.end('public key blob');
+  return key;
+}
