@@ -1,5 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+// vitest 5 prints failures with Map.groupBy (ES2024, Node 21+); on Node 20 it would crash while
+// reporting a failed test, so supply it here, in the process that reports.
+const MapWithGroupBy = Map as unknown as { groupBy?: unknown };
+MapWithGroupBy.groupBy ??= <K, V>(items: Iterable<V>, key: (item: V, index: number) => K): Map<K, V[]> => {
+  const out = new Map<K, V[]>();
+  let i = 0;
+  for (const item of items) {
+    const k = key(item, i++);
+    const group = out.get(k);
+    if (group) group.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+};
+
 export default defineConfig({
   test: {
     projects: [

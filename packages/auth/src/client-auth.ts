@@ -9,6 +9,7 @@
  */
 import {
   DisconnectReason,
+  equalBytes,
   MessageNumber,
   type PublicKey,
   parseServerSigAlgs,
@@ -17,7 +18,6 @@ import {
   SshDecodeError,
   SshProtocolError,
   SshWriter,
-  equalBytes,
 } from '@seashell/transport';
 import { AuthenticationError } from './errors.js';
 import {
@@ -166,7 +166,8 @@ export class ClientAuth {
       return;
     }
     if (type === MessageNumber.SERVICE_ACCEPT && w.kind === 'service') {
-      if (ServiceAccept.decode(payload).service !== SERVICE_USERAUTH) throw unexpected('SERVICE_ACCEPT for another service');
+      if (ServiceAccept.decode(payload).service !== SERVICE_USERAUTH)
+        throw unexpected('SERVICE_ACCEPT for another service');
       // RFC 4252 §5.2: `none` tells us which methods can continue.
       this.#request('none', new Uint8Array(0));
       return;
@@ -191,7 +192,8 @@ export class ClientAuth {
     }
     if (type === 60 && w.kind === 'pk-ok') {
       const ok = UserauthPkOk.decode(payload);
-      if (ok.algorithm !== w.algorithm || !equalBytes(ok.key, w.key.blob)) throw unexpected('PK_OK for another key');
+      if (ok.algorithm !== w.algorithm || !equalBytes(ok.key, w.key.blob))
+        throw unexpected('PK_OK for another key');
       const id = this.#nextId++;
       this.#waiting = { kind: 'signature', id, key: w.key, algorithm: w.algorithm };
       const data = publicKeySignatureData(
@@ -263,7 +265,12 @@ export class ClientAuth {
   #request(method: string, data: Uint8Array): void {
     if (this.#waiting.kind !== 'pk-ok') this.#waiting = { kind: 'reply', method };
     this.#send(
-      UserauthRequest.encode({ user: this.#config.user, service: SERVICE_CONNECTION, method, methodData: data }),
+      UserauthRequest.encode({
+        user: this.#config.user,
+        service: SERVICE_CONNECTION,
+        method,
+        methodData: data,
+      }),
     );
   }
 
@@ -275,4 +282,3 @@ export class ClientAuth {
 function unexpected(message: string): SshProtocolError {
   return new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, message);
 }
-

@@ -21,7 +21,12 @@ export const UserauthBanner = message(53, 'SSH_MSG_USERAUTH_BANNER', { message: 
 
 /** RFC 4252 §7: the publickey method. */
 export const PublicKeyQuery = struct({ hasSignature: boolean, algorithm: ascii, key: bytes });
-export const PublicKeySigned = struct({ hasSignature: boolean, algorithm: ascii, key: bytes, signature: bytes });
+export const PublicKeySigned = struct({
+  hasSignature: boolean,
+  algorithm: ascii,
+  key: bytes,
+  signature: bytes,
+});
 export const UserauthPkOk = message(60, 'SSH_MSG_USERAUTH_PK_OK', { algorithm: ascii, key: bytes });
 
 /** RFC 4252 §8: the password method (without a change request; a change request carries a second password). */

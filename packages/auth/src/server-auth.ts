@@ -7,8 +7,8 @@
  * `answer(id, verdict)`. Requests are handled one at a time and in order (RFC 4252 §5).
  */
 import {
-  DisconnectReason,
   DEFAULT_HOST_KEY_ALGORITHMS,
+  DisconnectReason,
   MessageNumber,
   type PublicKey,
   parsePublicKey,
@@ -57,7 +57,13 @@ export interface ServerAuthConfig {
 
 /** A credential for the driver to judge. */
 export type AuthCheck =
-  | { readonly type: 'check'; readonly id: number; readonly user: string; readonly method: 'password'; readonly password: string }
+  | {
+      readonly type: 'check';
+      readonly id: number;
+      readonly user: string;
+      readonly method: 'password';
+      readonly password: string;
+    }
   | {
       readonly type: 'check';
       readonly id: number;
@@ -102,7 +108,14 @@ export class ServerAuth {
   #attempts = 0;
   #bannerSent = false;
   #pending:
-    | { id: number; user: string; method: ServerAuthMethod; publicKey?: PublicKey; algorithm?: string; query: boolean }
+    | {
+        id: number;
+        user: string;
+        method: ServerAuthMethod;
+        publicKey?: PublicKey;
+        algorithm?: string;
+        query: boolean;
+      }
     | undefined;
   #nextId = 1;
   #done = false;
@@ -128,15 +141,24 @@ export class ServerAuth {
       if (type === MessageNumber.SERVICE_REQUEST) return this.#serviceRequest(payload);
       if (type !== MessageNumber.USERAUTH_REQUEST) {
         // RFC 4252 §6 and libssh CVE-2018-10933: a client never sends 51–79 (or SUCCESS).
-        throw new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, `unexpected message ${type} from the client`);
+        throw new SshProtocolError(
+          DisconnectReason.PROTOCOL_ERROR,
+          `unexpected message ${type} from the client`,
+        );
       }
       if (!this.#serviceAccepted) {
-        throw new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, 'USERAUTH_REQUEST before the ssh-userauth service');
+        throw new SshProtocolError(
+          DisconnectReason.PROTOCOL_ERROR,
+          'USERAUTH_REQUEST before the ssh-userauth service',
+        );
       }
       // RFC 4252 §5.1: requests after success are ignored.
       if (this.#done) return;
       if (this.#queue.length >= MAX_QUEUED_REQUESTS) {
-        throw new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, 'too many authentication requests in flight');
+        throw new SshProtocolError(
+          DisconnectReason.PROTOCOL_ERROR,
+          'too many authentication requests in flight',
+        );
       }
       this.#queue.push(payload.slice());
       this.#drain();
@@ -186,7 +208,10 @@ export class ServerAuth {
     const { service } = ServiceRequest.decode(payload);
     // RFC 4253 §10: a service we do not run ends the connection.
     if (service !== SERVICE_USERAUTH || this.#serviceAccepted) {
-      throw new SshProtocolError(DisconnectReason.SERVICE_NOT_AVAILABLE, `service not available: ${service.slice(0, 64)}`);
+      throw new SshProtocolError(
+        DisconnectReason.SERVICE_NOT_AVAILABLE,
+        `service not available: ${service.slice(0, 64)}`,
+      );
     }
     this.#serviceAccepted = true;
     this.#send(ServiceAccept.encode({ service }));
@@ -207,7 +232,10 @@ export class ServerAuth {
   #handleRequest(payload: Uint8Array): void {
     const req = UserauthRequest.decode(payload);
     if (req.service !== SERVICE_CONNECTION) {
-      throw new SshProtocolError(DisconnectReason.SERVICE_NOT_AVAILABLE, `unknown service ${req.service.slice(0, 64)}`);
+      throw new SshProtocolError(
+        DisconnectReason.SERVICE_NOT_AVAILABLE,
+        `unknown service ${req.service.slice(0, 64)}`,
+      );
     }
     this.#attempts++;
     const id = this.#nextId++;
@@ -229,7 +257,8 @@ export class ServerAuth {
         throw e;
       }
       if (body.change) return this.#fail(req.user, method, 'password change is not supported');
-      if (body.password.length > MAX_PASSWORD_LENGTH) return this.#fail(req.user, method, 'password too long');
+      if (body.password.length > MAX_PASSWORD_LENGTH)
+        return this.#fail(req.user, method, 'password too long');
       this.#pending = { id, user: req.user, method, query: false };
       this.#events.push({ type: 'check', id, user: req.user, method, password: body.password });
       return;
@@ -251,7 +280,8 @@ export class ServerAuth {
     }
     const accepted = this.#config.publicKeyAlgorithms ?? DEFAULT_HOST_KEY_ALGORITHMS;
     const spec = SIGNATURE_ALGORITHMS[alg as keyof typeof SIGNATURE_ALGORITHMS];
-    if (!accepted.includes(alg) || !spec) return this.#fail(user, 'publickey', `algorithm ${alg.slice(0, 64)} not accepted`);
+    if (!accepted.includes(alg) || !spec)
+      return this.#fail(user, 'publickey', `algorithm ${alg.slice(0, 64)} not accepted`);
     let key: PublicKey;
     try {
       key = parsePublicKey(blob);
@@ -283,7 +313,10 @@ export class ServerAuth {
     const max = this.#config.maxAuthTries ?? 6;
     if (this.#failures >= max) {
       this.#fatal(
-        new SshProtocolError(DisconnectReason.NO_MORE_AUTH_METHODS_AVAILABLE, 'too many authentication failures'),
+        new SshProtocolError(
+          DisconnectReason.NO_MORE_AUTH_METHODS_AVAILABLE,
+          'too many authentication failures',
+        ),
       );
       return;
     }
@@ -305,7 +338,8 @@ export class ServerAuth {
     if (this.#dead) return;
     let error: SshProtocolError | TimeoutError;
     if (e instanceof SshProtocolError || e instanceof TimeoutError) error = e;
-    else if (e instanceof SshDecodeError) error = new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, e.message);
+    else if (e instanceof SshDecodeError)
+      error = new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, e.message);
     else throw e;
     this.#dead = true;
     this.#pending = undefined;

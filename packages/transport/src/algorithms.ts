@@ -31,7 +31,13 @@ export type CipherSpec =
     };
 
 export const CIPHERS = {
-  'chacha20-poly1305@openssh.com': { keyLength: 64, ivLength: 0, blockSize: 8, aead: true, create: chacha20Poly1305 },
+  'chacha20-poly1305@openssh.com': {
+    keyLength: 64,
+    ivLength: 0,
+    blockSize: 8,
+    aead: true,
+    create: chacha20Poly1305,
+  },
   'aes128-gcm@openssh.com': { keyLength: 16, ivLength: 12, blockSize: 16, aead: true, create: aesGcm },
   'aes256-gcm@openssh.com': { keyLength: 32, ivLength: 12, blockSize: 16, aead: true, create: aesGcm },
   'aes128-ctr': { keyLength: 16, ivLength: 16, blockSize: 16, aead: false, create: aesCtr },

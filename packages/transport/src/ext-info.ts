@@ -13,7 +13,8 @@ export const MAX_EXTENSIONS = 1024;
 export function decodeExtInfo(payload: Uint8Array): Map<string, Uint8Array> {
   const r = new SshReader(ExtInfo.decode(payload).extensions);
   const count = r.uint32();
-  if (count >= MAX_EXTENSIONS || count * 8 > r.remaining) throw new SshDecodeError(`EXT_INFO claims ${count} entries`);
+  if (count >= MAX_EXTENSIONS || count * 8 > r.remaining)
+    throw new SshDecodeError(`EXT_INFO claims ${count} entries`);
   const out = new Map<string, Uint8Array>();
   for (let i = 0; i < count; i++) {
     const name = r.ascii();

@@ -2,7 +2,11 @@
  * @seashell/transport — RFC 4253: wire codec, version exchange, binary packet protocol,
  * key exchange and rekey, ciphers, MACs, public keys and signatures.
  */
+export * from './algorithms.js';
+export type { PacketOpener, PacketSealer } from './cipher/types.js';
 export * from './errors.js';
+export { decodeExtInfo, encodeExtInfo, parseServerSigAlgs } from './ext-info.js';
+export type { Negotiated } from './kex/negotiate.js';
 export * from './keys/ecdsa.js';
 export * from './keys/ed25519.js';
 export * from './keys/errors.js';
@@ -13,8 +17,12 @@ export * from './keys/rsa.js';
 export * from './keys/signature-blob.js';
 export * from './keys/types.js';
 export * from './messages.js';
+export { MAX_PACKET_LENGTH } from './packet-framer.js';
 export { defaultRandomBytes, type RandomBytes } from './random.js';
+export * from './transport.js';
+export { formatVersionLine } from './version-exchange.js';
 export { base64Decode, base64Encode } from './wire/base64.js';
+export * from './wire/bytes.js';
 export * from './wire/codec.js';
 export { SshReader } from './wire/reader.js';
 export { bytesToBigInt, mpintBytes, SshWriter, unsignedBytes } from './wire/writer.js';

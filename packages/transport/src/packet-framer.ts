@@ -109,9 +109,11 @@ export class PacketDecoder {
     }
     const padding = packet[4]!;
     // RFC 4253 §6: at least four bytes of padding, and a payload of at least the message number.
-    if (padding < 4) throw new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, `padding of ${padding} bytes`);
+    if (padding < 4)
+      throw new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, `padding of ${padding} bytes`);
     const payloadLength = this.#pending - padding - 1;
-    if (payloadLength < 1) throw new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, 'packet without payload');
+    if (payloadLength < 1)
+      throw new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, 'packet without payload');
     const seq = this.#seq;
     this.#seq = (this.#seq + 1) >>> 0;
     this.#start += total;

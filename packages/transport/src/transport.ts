@@ -18,6 +18,7 @@ import {
   STRICT_KEX_C,
   STRICT_KEX_S,
 } from './algorithms.js';
+import type { PacketOpener } from './cipher/types.js';
 import {
   DisconnectReason,
   SshConnectionLostError,
@@ -28,7 +29,6 @@ import {
   sanitizeText,
 } from './errors.js';
 import { decodeExtInfo, encodeExtInfo } from './ext-info.js';
-import type { PacketOpener } from './cipher/types.js';
 import type { KexSession, KexStep } from './kex/method.js';
 import { guessWasRight, type Negotiated, negotiate } from './kex/negotiate.js';
 import { type DirectionKeys, isAead, sessionKeys } from './kex/session-keys.js';
@@ -36,8 +36,14 @@ import { DEFAULT_HOST_KEY_ALGORITHMS, parsePublicKey, SIGNATURE_ALGORITHMS } fro
 import type { PrivateKey } from './keys/types.js';
 import { Debug, Disconnect, KexInit, MessageNumber, NewKeys, Unimplemented } from './messages.js';
 import { PacketDecoder, PacketEncoder } from './packet-framer.js';
+import { defaultRandomBytes, type RandomBytes } from './random.js';
+import {
+  DEFAULT_VERSION_LIMITS,
+  formatVersionLine,
+  parseVersion,
+  type VersionLimits,
+} from './version-exchange.js';
 import { equalBytes } from './wire/bytes.js';
-import { DEFAULT_VERSION_LIMITS, formatVersionLine, parseVersion, type VersionLimits } from './version-exchange.js';
 
 const textEncoder = new TextEncoder();
 const lenientDecoder = new TextDecoder('utf-8', { fatal: false });
@@ -58,8 +64,8 @@ export interface TransportConfig {
   readonly algorithms?: AlgorithmPreferences;
   /** Server: the host keys, one per type. */
   readonly hostKeys?: readonly PrivateKey[];
-  /** Randomness (cookies, padding, ephemeral keys). Default: `crypto.getRandomValues`. */
-  readonly random?: (length: number) => Uint8Array;
+  /** Randomness (cookies, padding, ephemeral keys). Default: the platform CSPRNG. */
+  readonly random?: RandomBytes;
   /** Start a key re-exchange after this many bytes in either direction (default 1 GiB). */
   readonly rekeyBytes?: number;
   /** Server: signature algorithms announced in server-sig-algs (RFC 8308 §3.1). */
@@ -111,7 +117,7 @@ interface KexState {
 export class Transport {
   readonly role: 'client' | 'server';
   readonly #config: TransportConfig;
-  readonly #random: (length: number) => Uint8Array;
+  readonly #random: RandomBytes;
   readonly #decoder: PacketDecoder;
   readonly #encoder: PacketEncoder;
   readonly #ourVersion: string;
@@ -139,12 +145,12 @@ export class Transport {
   constructor(config: TransportConfig) {
     this.role = config.role;
     this.#config = config;
-    this.#random =
-      config.random ?? ((n) => globalThis.crypto.getRandomValues(new Uint8Array(n)));
+    this.#random = config.random ?? defaultRandomBytes;
     this.#decoder = new PacketDecoder(config.maxPacketLength);
     this.#encoder = new PacketEncoder(this.#random);
     this.#ourVersion = formatVersionLine(config.softwareVersion ?? 'Seashell_0.1');
-    if (this.role === 'server' && !config.hostKeys?.length) throw new TypeError('a server needs at least one host key');
+    if (this.role === 'server' && !config.hostKeys?.length)
+      throw new TypeError('a server needs at least one host key');
     // RFC 4253 §4.2 and §7.1: both sides send their version and KEXINIT without waiting.
     this.#emitRaw(textEncoder.encode(this.#ourVersion));
     this.#startKex();
@@ -312,7 +318,11 @@ export class Transport {
           this.#decoder.consumeRaw(result.consumed);
           this.#peerVersion = result.line;
           this.#phase = 'packets';
-          this.#events.push({ type: 'version', version: sanitizeText(result.line, 255), preamble: result.preamble });
+          this.#events.push({
+            type: 'version',
+            version: sanitizeText(result.line, 255),
+            preamble: result.preamble,
+          });
           continue;
         }
         const packet = this.#decoder.next();
@@ -338,7 +348,8 @@ export class Transport {
     if (initial && this.#strict && !isKexMessage(type) && type !== MessageNumber.DISCONNECT) {
       throw protocolError(`strict KEX violation: unexpected packet type ${type} (seqnr ${seq})`);
     }
-    if (initial && seq === 0xffffffff) throw protocolError('sequence number wrapped during initial key exchange');
+    if (initial && seq === 0xffffffff)
+      throw protocolError('sequence number wrapped during initial key exchange');
 
     switch (type) {
       case 0:
@@ -418,9 +429,11 @@ export class Transport {
     let hostKey = [...(prefs.hostKey ?? DEFAULT_HOST_KEY_ALGORITHMS)];
     if (this.role === 'server') {
       const ours = new Set<string>();
-      for (const key of this.#config.hostKeys ?? []) for (const alg of key.publicKey.signatureAlgorithms) ours.add(alg);
+      for (const key of this.#config.hostKeys ?? [])
+        for (const alg of key.publicKey.signatureAlgorithms) ours.add(alg);
       hostKey = hostKey.filter((alg) => ours.has(alg));
-      if (hostKey.length === 0) throw new TypeError('no host key can sign with the host key algorithms allowed');
+      if (hostKey.length === 0)
+        throw new TypeError('no host key can sign with the host key algorithms allowed');
     }
     const ciphers = [...(prefs.cipher ?? DEFAULT_CIPHERS)];
     const macs = [...(prefs.mac ?? DEFAULT_MACS)];
@@ -445,7 +458,13 @@ export class Transport {
   #startKex(): void {
     const fields = this.#ourAlgorithms();
     const payload = KexInit.encode(fields);
-    this.#kex = { ourInit: payload, ourInitFields: fields, sentNewKeys: false, receivedNewKeys: false, skipNextKexPacket: false };
+    this.#kex = {
+      ourInit: payload,
+      ourInitFields: fields,
+      sentNewKeys: false,
+      receivedNewKeys: false,
+      skipNextKexPacket: false,
+    };
     this.#sendPacket(payload);
   }
 
@@ -458,16 +477,19 @@ export class Transport {
     const first = this.#kexCount === 0;
     if (first) {
       this.#strict = peer.kexAlgorithms.includes(this.role === 'client' ? STRICT_KEX_S : STRICT_KEX_C);
-      if (this.#strict && seq !== 0) throw protocolError('strict KEX violation: KEXINIT was not the first packet');
+      if (this.#strict && seq !== 0)
+        throw protocolError('strict KEX violation: KEXINIT was not the first packet');
       this.#peerWantsExtInfo = this.role === 'server' && peer.kexAlgorithms.includes(EXT_INFO_C);
     }
     const [client, server] = this.role === 'client' ? [kex.ourInitFields, peer] : [peer, kex.ourInitFields];
     const pseudo = [EXT_INFO_C, 'ext-info-s', STRICT_KEX_C, STRICT_KEX_S];
     const negotiated = negotiate(client, server, this.role, isAead, pseudo);
     kex.negotiated = negotiated;
-    if (peer.firstKexPacketFollows && !guessWasRight(client, server, negotiated)) kex.skipNextKexPacket = true;
+    if (peer.firstKexPacketFollows && !guessWasRight(client, server, negotiated))
+      kex.skipNextKexPacket = true;
     const method = KEX_METHODS[negotiated.kex as KexName];
-    const [clientInit, serverInit] = this.role === 'client' ? [kex.ourInit, kex.peerInit] : [kex.peerInit, kex.ourInit];
+    const [clientInit, serverInit] =
+      this.role === 'client' ? [kex.ourInit, kex.peerInit] : [kex.peerInit, kex.ourInit];
     const ctx = {
       clientVersion: textEncoder.encode(this.role === 'client' ? this.version : this.#peerVersion),
       serverVersion: textEncoder.encode(this.role === 'client' ? this.#peerVersion : this.version),
@@ -501,7 +523,8 @@ export class Transport {
     if (!result) return;
     const negotiated = kex.negotiated!;
     const method = KEX_METHODS[negotiated.kex as KexName];
-    if (this.role === 'client') this.#checkHostKeySignature(negotiated.hostKey, result.hostKey, result.signature, result.exchangeHash);
+    if (this.role === 'client')
+      this.#checkHostKeySignature(negotiated.hostKey, result.hostKey, result.signature, result.exchangeHash);
     const sessionId = this.#sessionId ?? result.exchangeHash;
     const keys = sessionKeys(negotiated, method.hash, result.sharedSecret, result.exchangeHash, sessionId);
     this.#sessionId = sessionId;
@@ -513,7 +536,10 @@ export class Transport {
       return;
     }
     if (this.role === 'client' && this.#hostKey && !equalBytes(this.#hostKey, result.hostKey)) {
-      throw new SshProtocolError(DisconnectReason.HOST_KEY_NOT_VERIFIABLE, 'the host key changed during key re-exchange');
+      throw new SshProtocolError(
+        DisconnectReason.HOST_KEY_NOT_VERIFIABLE,
+        'the host key changed during key re-exchange',
+      );
     }
     this.#sendNewKeys(keys);
   }
@@ -529,7 +555,11 @@ export class Transport {
       if (!(e instanceof SshError)) throw e;
       ok = false;
     }
-    if (!ok) throw new SshProtocolError(DisconnectReason.KEY_EXCHANGE_FAILED, 'host key signature verification failed');
+    if (!ok)
+      throw new SshProtocolError(
+        DisconnectReason.KEY_EXCHANGE_FAILED,
+        'host key signature verification failed',
+      );
   }
 
   #sendNewKeys(keys: DirectionKeys): void {
@@ -539,7 +569,12 @@ export class Transport {
     if (this.#strict) this.#encoder.resetSequence();
     kex.sentNewKeys = true;
     // RFC 8308 §2.4: the server's EXT_INFO is the first message after its first NEWKEYS.
-    if (this.role === 'server' && this.#kexCount === 0 && this.#peerWantsExtInfo && this.#config.serverSigAlgs?.length) {
+    if (
+      this.role === 'server' &&
+      this.#kexCount === 0 &&
+      this.#peerWantsExtInfo &&
+      this.#config.serverSigAlgs?.length
+    ) {
       this.#sendPacket(encodeExtInfo(new Map([['server-sig-algs', this.#config.serverSigAlgs.join(',')]])));
     }
     // RFC 4253 §7.1: what the layers above queued during the exchange goes out now, in order.
@@ -588,7 +623,13 @@ export class Transport {
 
   #sendDisconnect(reason: number, description: string): void {
     try {
-      this.#sendPacket(Disconnect.encode({ reason, description: textEncoder.encode(description), language: new Uint8Array(0) }));
+      this.#sendPacket(
+        Disconnect.encode({
+          reason,
+          description: textEncoder.encode(description),
+          language: new Uint8Array(0),
+        }),
+      );
     } catch {
       // Nothing more can be said to this peer.
     }
@@ -598,11 +639,13 @@ export class Transport {
     if (this.#phase === 'closed') return;
     let error: SshError;
     if (e instanceof SshProtocolError) error = e;
-    else if (e instanceof SshDecodeError) error = new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, e.message, { cause: e });
+    else if (e instanceof SshDecodeError)
+      error = new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, e.message, { cause: e });
     else if (e instanceof SshError) error = e;
     else throw e;
     // Before the version exchange finished there is no packet layer to carry a DISCONNECT.
-    if (this.#phase === 'packets' && error instanceof SshProtocolError) this.#sendDisconnect(error.reason, error.message);
+    if (this.#phase === 'packets' && error instanceof SshProtocolError)
+      this.#sendDisconnect(error.reason, error.message);
     this.#close(error);
   }
 
@@ -623,4 +666,3 @@ function isKexMessage(type: number): boolean {
 function protocolError(message: string): SshProtocolError {
   return new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, message);
 }
-

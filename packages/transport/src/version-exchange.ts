@@ -62,7 +62,9 @@ export function parseVersion(
     }
     if (end < 0) {
       if (buf.length - start >= max) {
-        throw versionError(isVersion === false ? 'line before the version too long' : 'version line too long');
+        throw versionError(
+          isVersion === false ? 'line before the version too long' : 'version line too long',
+        );
       }
       return undefined;
     }
@@ -73,7 +75,8 @@ export function parseVersion(
     // RFC 4253 §4.2: only the server may send other lines first.
     if (!peerIsServer) throw versionError('the client sent data before its version line');
     preamble.push(sanitizeText(line, 256));
-    if (preamble.length > limits.maxPreambleLines) throw versionError('too many lines before the version line');
+    if (preamble.length > limits.maxPreambleLines)
+      throw versionError('too many lines before the version line');
   }
 }
 

@@ -37,7 +37,9 @@ function client(ctx: KexContext): KexSession {
       const reply = KexEcdhReply.decode(payload);
       const k = agree(secret, reply.serverPublic);
       const h = exchangeHash(sha256, ctx, reply.hostKey, [clientPublic, reply.serverPublic], k);
-      return { result: { sharedSecret: k, exchangeHash: h, hostKey: reply.hostKey, signature: reply.signature } };
+      return {
+        result: { sharedSecret: k, exchangeHash: h, hostKey: reply.hostKey, signature: reply.signature },
+      };
     },
   };
 }
@@ -61,4 +63,3 @@ function server(ctx: KexContext, hostKey: KexHostKey): KexSession {
 }
 
 export const curve25519: KexMethod = { hash: sha256, client, server };
-

@@ -27,7 +27,10 @@ export function deriveKey(
       .digest(),
   );
   while (have < length) {
-    out.set(hash.create().update(sharedSecret).update(exchangeHash).update(out.subarray(0, have)).digest(), have);
+    out.set(
+      hash.create().update(sharedSecret).update(exchangeHash).update(out.subarray(0, have)).digest(),
+      have,
+    );
     have += hash.outputLen;
   }
   return out.subarray(0, length);

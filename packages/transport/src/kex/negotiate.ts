@@ -40,7 +40,12 @@ export function negotiate(
   pseudoKex: readonly string[],
 ): Negotiated {
   const real = (names: readonly string[]) => names.filter((n) => !pseudoKex.includes(n));
-  const kex = chooseAlgorithm('key exchange', real(client.kexAlgorithms), real(server.kexAlgorithms), ourSide);
+  const kex = chooseAlgorithm(
+    'key exchange',
+    real(client.kexAlgorithms),
+    real(server.kexAlgorithms),
+    ourSide,
+  );
   const hostKey = chooseAlgorithm(
     'host key',
     client.serverHostKeyAlgorithms,

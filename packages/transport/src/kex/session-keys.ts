@@ -28,7 +28,13 @@ export function sessionKeys(
 ): DirectionKeys {
   const key = (letter: 'A' | 'B' | 'C' | 'D' | 'E' | 'F', length: number) =>
     deriveKey(hash, sharedSecret, exchangeHash, letter, sessionId, length);
-  const direction = (cipherName: string, macName: string, iv: 'A' | 'B', enc: 'C' | 'D', integ: 'E' | 'F') => {
+  const direction = (
+    cipherName: string,
+    macName: string,
+    iv: 'A' | 'B',
+    enc: 'C' | 'D',
+    integ: 'E' | 'F',
+  ) => {
     const cipher = (CIPHERS as Record<string, CipherSpec>)[cipherName];
     if (!cipher) throw new RangeError(`unknown cipher ${cipherName}`);
     const k = key(enc, cipher.keyLength);

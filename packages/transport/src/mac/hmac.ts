@@ -2,7 +2,7 @@
  * HMAC-based MACs (RFC 4253 §6.4, RFC 6668) and their encrypt-then-MAC forms (OpenSSH PROTOCOL §1.5).
  */
 import { hmac } from '@noble/hashes/hmac.js';
-import type { sha256 } from '@noble/hashes/sha2.js';
+import type { CHash } from '@noble/hashes/utils.js';
 
 /** A MAC keyed for one direction. */
 export interface Mac {
@@ -13,7 +13,7 @@ export interface Mac {
 }
 
 /** A noble hash function (sha256, sha512, …). */
-export type Hash = typeof sha256;
+export type Hash = CHash;
 
 export function hmacMac(hash: Hash, key: Uint8Array, etm: boolean): Mac {
   const seqBytes = new Uint8Array(4);

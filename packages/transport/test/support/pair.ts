@@ -71,7 +71,8 @@ export function makePair(options: PairOptions = {}): Pair {
     for (let e = s.transport.nextEvent(); e; e = s.transport.nextEvent()) {
       s.events.push(e);
       if (e.type === 'message') s.messages.push(e.payload.slice());
-      if (e.type === 'host-key' && s === client && options.acceptHostKey !== false) s.transport.acceptHostKey();
+      if (e.type === 'host-key' && s === client && options.acceptHostKey !== false)
+        s.transport.acceptHostKey();
     }
   };
   const pump = () => {
