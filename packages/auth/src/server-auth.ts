@@ -1,7 +1,8 @@
 /**
  * The server side of RFC 4252 user authentication as a sans-IO state machine: the ssh-userauth
  * service request (RFC 4253 §10), the none, password and publickey methods (RFC 4252 §5, §7, §8),
- * partial success, MaxAuthTries, the banner (§5.4) and the login grace time.
+ * partial success, MaxAuthTries and the banner (§5.4). The login grace time is the driver's: it
+ * covers the key exchange too.
  *
  * Policy is outside: each credential becomes a `check` event that the driver answers with
  * `answer(id, verdict)`. Requests are handled one at a time and in order (RFC 4252 §5).
@@ -18,7 +19,6 @@ import {
   SshDecodeError,
   SshError,
   SshProtocolError,
-  TimeoutError,
 } from '@seashell/transport';
 import {
   PasswordRequest,
@@ -49,10 +49,6 @@ export interface ServerAuthConfig {
   readonly banner?: string;
   /** Signature algorithms accepted for publickey (default: those the stack verifies). */
   readonly publicKeyAlgorithms?: readonly string[];
-  /** Now, in milliseconds (injected; the core never reads a clock). */
-  readonly now: () => number;
-  /** Time allowed from the start to success (OpenSSH LoginGraceTime, default 120 s; 0 = none). */
-  readonly loginGraceTimeMs?: number;
 }
 
 /** A credential for the driver to judge. */
@@ -86,7 +82,7 @@ export type ServerAuthEvent =
   /** A failed attempt, for logs (never shown to the client differently from any other failure). */
   | { readonly type: 'failure'; readonly user: string; readonly method: string; readonly reason: string }
   /** The connection must end: send DISCONNECT with `error.reason`. */
-  | { readonly type: 'fatal'; readonly error: SshProtocolError | TimeoutError };
+  | { readonly type: 'fatal'; readonly error: SshProtocolError };
 
 /** `true` accepts, `false` rejects, `{ partial }` accepts this factor and lists what must follow. */
 export type AuthVerdict = boolean | { readonly partial: readonly ServerAuthMethod[] };
@@ -98,7 +94,6 @@ const MAX_PASSWORD_LENGTH = 1024;
 
 export class ServerAuth {
   readonly #config: ServerAuthConfig;
-  readonly #deadline: number | undefined;
   readonly #out: Uint8Array[] = [];
   readonly #events: ServerAuthEvent[] = [];
   readonly #queue: Uint8Array[] = [];
@@ -124,8 +119,6 @@ export class ServerAuth {
   constructor(config: ServerAuthConfig) {
     this.#config = config;
     this.#methods = config.methods;
-    const grace = config.loginGraceTimeMs ?? 120_000;
-    this.#deadline = grace > 0 ? config.now() + grace : undefined;
   }
 
   /** True once the user is authenticated. */
@@ -183,17 +176,6 @@ export class ServerAuth {
       this.#send(UserauthFailure.encode({ methods: [...this.#methods], partialSuccess: true }));
     }
     this.#drain();
-  }
-
-  /** The login grace deadline, while authentication is running. */
-  pollTimeout(): number | undefined {
-    return this.#done || this.#dead ? undefined : this.#deadline;
-  }
-
-  handleTimeout(now: number): void {
-    if (this.#deadline !== undefined && !this.#done && !this.#dead && now >= this.#deadline) {
-      this.#fatal(new TimeoutError('authentication timed out (LoginGraceTime)'));
-    }
   }
 
   pollTransmit(): Uint8Array | undefined {
@@ -336,8 +318,8 @@ export class ServerAuth {
 
   #fatal(e: unknown): void {
     if (this.#dead) return;
-    let error: SshProtocolError | TimeoutError;
-    if (e instanceof SshProtocolError || e instanceof TimeoutError) error = e;
+    let error: SshProtocolError;
+    if (e instanceof SshProtocolError) error = e;
     else if (e instanceof SshDecodeError)
       error = new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, e.message);
     else throw e;

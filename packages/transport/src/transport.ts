@@ -274,11 +274,14 @@ export class Transport {
     this.#fail(new SshProtocolError(DisconnectReason.HOST_KEY_NOT_VERIFIABLE, message));
   }
 
-  /** Sends DISCONNECT and closes (RFC 4253 §11.1). */
-  disconnect(reason: DisconnectReason = DisconnectReason.BY_APPLICATION, description = ''): void {
+  /**
+   * Sends DISCONNECT and closes (RFC 4253 §11.1). `error`, if given, is what the `closed` event
+   * reports (a timeout, a failed authentication); without it the close counts as clean.
+   */
+  disconnect(reason: DisconnectReason = DisconnectReason.BY_APPLICATION, description = '', error?: SshError): void {
     if (this.#phase === 'closed') return;
-    this.#sendDisconnect(reason, description);
-    this.#close(undefined);
+    if (this.#phase === 'packets') this.#sendDisconnect(reason, description);
+    this.#close(error);
   }
 
   /** RFC 4253 §11.4: tells the peer a message it sent (by sequence number) is not implemented. */
@@ -642,7 +645,13 @@ export class Transport {
     else if (e instanceof SshDecodeError)
       error = new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, e.message, { cause: e });
     else if (e instanceof SshError) error = e;
-    else throw e;
+    else {
+      // A bug of ours must end this connection, not the process: close it and say so.
+      const internal = new SshError('ERR_SSH_INTERNAL', `internal error: ${String(e)}`, { cause: e });
+      if (this.#phase === 'packets') this.#sendDisconnect(DisconnectReason.BY_APPLICATION, 'internal error');
+      this.#close(internal);
+      return;
+    }
     // Before the version exchange finished there is no packet layer to carry a DISCONNECT.
     if (this.#phase === 'packets' && error instanceof SshProtocolError)
       this.#sendDisconnect(error.reason, error.message);

@@ -1,2 +1,3 @@
-/** Node-only adapters of @seashell/client. */
-export {};
+/** Node adapters of @seashell/client: `connect()`, `Client` and `ClientSession`. */
+export { type AuthMethod, Client, type ConnectOptions, connect, type HostKeyInfo } from './client.js';
+export { ClientSession, type ExecOptions, type ExecResult, ExitError, type ExitInfo, type PtyOptions } from './client-session.js';

@@ -16,9 +16,19 @@ class AesCtr implements StreamCipher {
     this.#counter = iv.slice();
   }
 
+  #scratch = new Uint8Array(0);
+
   /** XORs the keystream into `data` in place; `data.length` is a multiple of 16. */
   process(data: Uint8Array): void {
-    ctr(this.#key, this.#counter).encrypt(data, data);
+    if (data.byteOffset % 4 === 0) ctr(this.#key, this.#counter).encrypt(data, data);
+    else {
+      // noble works on 4-byte aligned memory; a packet inside the receive buffer may not be.
+      if (this.#scratch.length < data.length) this.#scratch = new Uint8Array(Math.max(data.length, 4096));
+      const tmp = this.#scratch.subarray(0, data.length);
+      tmp.set(data);
+      ctr(this.#key, this.#counter).encrypt(tmp, tmp);
+      data.set(tmp);
+    }
     this.#advance(data.length / 16);
   }
 

@@ -1,2 +1,1 @@
-/** Node-only adapters of @seashell/transport. */
-export {};
+export { type DrivenCore, SocketDriver, type SocketDriverOptions } from "./socket-driver.js";

@@ -1,0 +1,135 @@
+/**
+ * Runs a sans-IO SSH core over a Node stream (a `net.Socket`, a child's stdio, any Duplex): bytes
+ * in, bytes out, and the core's deadlines on a timer. The role-specific event handling is a
+ * callback; everything here is the same for client and server.
+ */
+import type { Duplex } from 'node:stream';
+
+/** What the driver needs of a core (the composition of transport, auth and connection). */
+export interface DrivenCore {
+  receive(bytes: Uint8Array): void;
+  receiveEof(): void;
+  pollTransmit(): Uint8Array | undefined;
+  pollTimeout?(): number | undefined;
+  handleTimeout?(now: number): void;
+}
+
+export interface SocketDriverOptions {
+  /** Called whenever the core may have events; it drains `core.nextEvent()`. */
+  readonly onEvents: () => void;
+  /** Called once when the socket has ended or failed. */
+  readonly onSocketClosed?: (error: Error | undefined) => void;
+  /** Bytes queued in the socket above which writers are asked to wait (default 1 MiB). */
+  readonly highWaterMark?: number;
+  readonly now?: () => number;
+}
+
+export class SocketDriver {
+  readonly socket: Duplex;
+  readonly #core: DrivenCore;
+  readonly #options: SocketDriverOptions;
+  readonly #now: () => number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt: number | undefined;
+  #servicing = false;
+  #again = false;
+  #ended = false;
+  readonly #drainWaiters: (() => void)[] = [];
+
+  constructor(socket: Duplex, core: DrivenCore, options: SocketDriverOptions) {
+    this.socket = socket;
+    this.#core = core;
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+    socket.on('data', (chunk: Uint8Array) => {
+      core.receive(chunk);
+      this.service();
+    });
+    socket.on('end', () => {
+      core.receiveEof();
+      this.service();
+    });
+    socket.on('drain', () => {
+      for (const w of this.#drainWaiters.splice(0)) w();
+    });
+    socket.on('error', (e) => this.#socketClosed(e));
+    socket.on('close', () => this.#socketClosed(undefined));
+    this.service();
+  }
+
+  /** True when the socket has more queued than its high-water mark: writers should wait. */
+  get congested(): boolean {
+    const hwm = this.#options.highWaterMark ?? 1 << 20;
+    return this.socket.writableLength > hwm;
+  }
+
+  /** Runs `callback` once the socket has room again (at once if it has). */
+  whenWritable(callback: () => void): void {
+    if (!this.congested || this.#ended) callback();
+    else this.#drainWaiters.push(callback);
+  }
+
+  /**
+   * Lets the core work: its events are handled, its bytes written, its next deadline armed.
+   * Safe to call from inside an event handler (the work is then redone once).
+   */
+  service(): void {
+    if (this.#servicing) {
+      this.#again = true;
+      return;
+    }
+    this.#servicing = true;
+    try {
+      do {
+        this.#again = false;
+        this.#options.onEvents();
+        this.#flush();
+      } while (this.#again);
+    } finally {
+      this.#servicing = false;
+    }
+    this.#arm();
+  }
+
+  /** Writes what the core has and ends the socket (after a DISCONNECT, say). */
+  end(): void {
+    this.#flush();
+    if (!this.#ended) this.socket.end();
+  }
+
+  #flush(): void {
+    for (let b = this.#core.pollTransmit(); b; b = this.#core.pollTransmit()) {
+      if (!this.#ended && this.socket.writable) this.socket.write(b);
+    }
+  }
+
+  #arm(): void {
+    const at = this.#ended ? undefined : this.#core.pollTimeout?.();
+    if (at === this.#timerAt) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = at;
+    if (at === undefined) return;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#timerAt = undefined;
+        this.#core.handleTimeout?.(this.#now());
+        this.service();
+      },
+      Math.max(0, at - this.#now()),
+    );
+    this.#timer.unref?.();
+  }
+
+  #socketClosed(error: Error | undefined): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#core.receiveEof();
+    this.service();
+    for (const w of this.#drainWaiters.splice(0)) w();
+    this.#options.onSocketClosed?.(error);
+  }
+}
