@@ -1,4 +1,5 @@
 /** @seashell/auth — RFC 4252/4256 authentication and the OpenSSH key file formats. */
+export * from './keys/authorized-keys.js';
 export * from './keys/errors.js';
 export * from './keys/openssh-private-key.js';
 export type { OpenSshPrivateKeyType } from './keys/private-key-fields.js';
