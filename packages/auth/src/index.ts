@@ -1,9 +1,17 @@
 /**
- * @seashell/auth — RFC 4252 user authentication: the client and server state machines, and key
- * files, authorized_keys and known_hosts.
+ * @seashell/auth — RFC 4252 user authentication (the client and server state machines) and the
+ * OpenSSH file formats: public and private keys, authorized_keys, known_hosts.
  */
 export { ClientAuth, type ClientAuthConfig, type ClientAuthEvent, type ClientAuthMethod } from './client-auth.js';
 export { AuthenticationError } from './errors.js';
+export * from './keys/authorized-keys.js';
+export * from './keys/errors.js';
+export * from './keys/host-pattern.js';
+export * from './keys/known-hosts.js';
+export * from './keys/openssh-private-key.js';
+export type { OpenSshPrivateKeyType } from './keys/private-key-fields.js';
+export * from './keys/public-key-file.js';
+export type { SkippedLine } from './keys/text-lines.js';
 export * from './messages.js';
 export {
   type AuthCheck,

@@ -1,0 +1,52 @@
+/**
+ * Host pattern lists as known_hosts uses them (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"; ssh_config(5)
+ * PATTERNS): comma-separated patterns with `*` and `?` wildcards, `!` negating. Names compare
+ * case-insensitively.
+ */
+
+/** How a name fares against a pattern list. */
+export type PatternListMatch = 'match' | 'negated' | 'none';
+
+/**
+ * `match` when some positive pattern matches and no negated one does; `negated` when a negated
+ * pattern matches (the whole line then does not apply, whatever else matches); else `none`.
+ */
+export function matchHostPatterns(name: string, patterns: readonly string[]): PatternListMatch {
+  const lower = name.toLowerCase();
+  let matched = false;
+  for (const raw of patterns) {
+    const negated = raw.startsWith('!');
+    const pattern = (negated ? raw.slice(1) : raw).toLowerCase();
+    if (!matchWildcard(lower, pattern)) continue;
+    if (negated) return 'negated';
+    matched = true;
+  }
+  return matched ? 'match' : 'none';
+}
+
+/**
+ * Whether `name` matches `pattern` where `*` is any run of characters and `?` one character.
+ * Greedy with one backtrack point, so time is O(|name|·|pattern|) at worst, never exponential.
+ */
+export function matchWildcard(name: string, pattern: string): boolean {
+  let n = 0;
+  let p = 0;
+  let starP = -1;
+  let starN = 0;
+  while (n < name.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === name[n])) {
+      n++;
+      p++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      starP = p++;
+      starN = n;
+    } else if (starP >= 0) {
+      p = starP + 1;
+      n = ++starN;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
+}
