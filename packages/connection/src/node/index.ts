@@ -1,2 +1,1 @@
-/** Node-only adapters of @seashell/connection. */
-export {};
+export { type ChannelHost, ChannelStream, EXTENDED_DATA_STDERR } from './channel-stream.js';
