@@ -2,7 +2,12 @@
  * @seashell/auth — RFC 4252 user authentication (the client and server state machines) and the
  * OpenSSH file formats: public and private keys, authorized_keys, known_hosts.
  */
-export { ClientAuth, type ClientAuthConfig, type ClientAuthEvent, type ClientAuthMethod } from './client-auth.js';
+export {
+  ClientAuth,
+  type ClientAuthConfig,
+  type ClientAuthEvent,
+  type ClientAuthMethod,
+} from './client-auth.js';
 export { AuthenticationError } from './errors.js';
 export * from './keys/authorized-keys.js';
 export * from './keys/errors.js';

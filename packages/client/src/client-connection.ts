@@ -4,7 +4,12 @@
  * The host key is checked by the driver before any secret leaves (the `host-key` event), and
  * nothing of the connection protocol is accepted from the server before authentication.
  */
-import { type AuthenticationError, ClientAuth, type ClientAuthEvent, type ClientAuthMethod } from '@seashell/auth';
+import {
+  type AuthenticationError,
+  ClientAuth,
+  type ClientAuthEvent,
+  type ClientAuthMethod,
+} from '@seashell/auth';
 import { ConnectionCore, type ConnectionEvent, type ConnectionOptions } from '@seashell/connection';
 import {
   DisconnectReason,

@@ -130,7 +130,12 @@ export class ServerConnection {
           else if (e.type === 'success') {
             this.#user = e.user;
             this.#connection = new ConnectionCore({ ...this.#config.connection, role: 'server' });
-            this.#events.push({ type: 'auth-success', user: e.user, method: e.method, publicKey: e.publicKey });
+            this.#events.push({
+              type: 'auth-success',
+              user: e.user,
+              method: e.method,
+              publicKey: e.publicKey,
+            });
           } else this.transport.disconnect(e.error.reason, e.error.message, e.error);
         }
       }
@@ -161,7 +166,10 @@ export class ServerConnection {
     }
     if (!this.#connection) {
       // RFC 4252 §6: the connection protocol starts only after authentication.
-      const error = new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, `message ${type} before authentication`);
+      const error = new SshProtocolError(
+        DisconnectReason.PROTOCOL_ERROR,
+        `message ${type} before authentication`,
+      );
       this.transport.disconnect(error.reason, error.message, error);
       return;
     }

@@ -278,7 +278,11 @@ export class Transport {
    * Sends DISCONNECT and closes (RFC 4253 §11.1). `error`, if given, is what the `closed` event
    * reports (a timeout, a failed authentication); without it the close counts as clean.
    */
-  disconnect(reason: DisconnectReason = DisconnectReason.BY_APPLICATION, description = '', error?: SshError): void {
+  disconnect(
+    reason: DisconnectReason = DisconnectReason.BY_APPLICATION,
+    description = '',
+    error?: SshError,
+  ): void {
     if (this.#phase === 'closed') return;
     if (this.#phase === 'packets') this.#sendDisconnect(reason, description);
     this.#close(error);

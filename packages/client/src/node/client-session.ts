@@ -81,7 +81,12 @@ export class ClientSession {
 
   /** RFC 4254 §6.2. */
   requestPty(options: PtyOptions = {}): Promise<boolean> {
-    const modes = new Map(options.modes ?? [[TerminalMode.TTY_OP_ISPEED, 38400], [TerminalMode.TTY_OP_OSPEED, 38400]]);
+    const modes = new Map(
+      options.modes ?? [
+        [TerminalMode.TTY_OP_ISPEED, 38400],
+        [TerminalMode.TTY_OP_OSPEED, 38400],
+      ],
+    );
     return this.#request(
       'pty-req',
       encodeSessionRequest('pty-req', {
@@ -123,7 +128,10 @@ export class ClientSession {
 
   /** RFC 4254 §6.7. */
   windowChange(columns: number, rows: number, widthPixels = 0, heightPixels = 0): void {
-    this.#send('window-change', encodeSessionRequest('window-change', { columns, rows, widthPixels, heightPixels }));
+    this.#send(
+      'window-change',
+      encodeSessionRequest('window-change', { columns, rows, widthPixels, heightPixels }),
+    );
   }
 
   /** RFC 4254 §6.9: `name` without "SIG", e.g. "TERM". */

@@ -34,7 +34,11 @@ type MaybePromise<T> = T | Promise<T>;
 
 /** A way to authenticate, tried in the order given (after `none`). */
 export type AuthMethod =
-  | { readonly type: 'password'; readonly password: string | (() => MaybePromise<string | undefined>); readonly attempts?: number }
+  | {
+      readonly type: 'password';
+      readonly password: string | (() => MaybePromise<string | undefined>);
+      readonly attempts?: number;
+    }
   /** An in-memory key. */
   | { readonly type: 'publickey'; readonly key: PrivateKey }
   /** A key held elsewhere (an agent, a token): `sign` returns the signature blob. */
@@ -192,7 +196,8 @@ export class Client implements ChannelHost {
 
   /** Opens a session channel (RFC 4254 §6.1). */
   session(): Promise<ClientSession> {
-    if (this.#isClosed) return Promise.reject(this.#closedError ?? new SshError('ERR_SSH_CLOSED', 'connection closed'));
+    if (this.#isClosed)
+      return Promise.reject(this.#closedError ?? new SshError('ERR_SSH_CLOSED', 'connection closed'));
     const id = this.connection.openChannel('session');
     this.service();
     return new Promise((resolve, reject) => this.#opening.set(id, { resolve, reject }));
@@ -236,8 +241,12 @@ export class Client implements ChannelHost {
   /** @internal Resolves once authenticated. */
   ready(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      if (this.#isClosed) return reject(this.#closedError ?? new SshError('ERR_SSH_CLOSED', 'connection closed'));
-      const timer = setTimeout(() => reject(new TimeoutError('SSH handshake and authentication timed out')), timeoutMs);
+      if (this.#isClosed)
+        return reject(this.#closedError ?? new SshError('ERR_SSH_CLOSED', 'connection closed'));
+      const timer = setTimeout(
+        () => reject(new TimeoutError('SSH handshake and authentication timed out')),
+        timeoutMs,
+      );
       const onAbort = () => reject(signal!.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
       const done = () => {
@@ -396,7 +405,8 @@ export class Client implements ChannelHost {
     if (this.#isClosed) return;
     this.#isClosed = true;
     const reason =
-      error ?? (this.#ready ? new SshError('ERR_SSH_CLOSED', 'connection closed during the handshake') : undefined);
+      error ??
+      (this.#ready ? new SshError('ERR_SSH_CLOSED', 'connection closed during the handshake') : undefined);
     this.#closedError = error;
     if (this.#ready && reason) this.#ready.reject(reason);
     this.#ready = undefined;

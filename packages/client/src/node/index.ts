@@ -1,3 +1,10 @@
 /** Node adapters of @seashell/client: `connect()`, `Client` and `ClientSession`. */
 export { type AuthMethod, Client, type ConnectOptions, connect, type HostKeyInfo } from './client.js';
-export { ClientSession, type ExecOptions, type ExecResult, ExitError, type ExitInfo, type PtyOptions } from './client-session.js';
+export {
+  ClientSession,
+  type ExecOptions,
+  type ExecResult,
+  ExitError,
+  type ExitInfo,
+  type PtyOptions,
+} from './client-session.js';

@@ -69,7 +69,10 @@ export class ServerConnectionHandler implements ChannelHost {
       onSocketClosed: (error) => this.#finish(error),
     });
     if (options.maxTimeoutMs) {
-      this.#maxTimer = setTimeout(() => this.disconnect('connection time limit reached'), options.maxTimeoutMs);
+      this.#maxTimer = setTimeout(
+        () => this.disconnect('connection time limit reached'),
+        options.maxTimeoutMs,
+      );
       this.#maxTimer.unref();
     }
     this.#touch();
@@ -93,7 +96,12 @@ export class ServerConnectionHandler implements ChannelHost {
   }
 
   #authContext(user: string): AuthContext {
-    return { user, remoteAddress: this.#info.remoteAddress, remotePort: this.#info.remotePort, clientVersion: this.#clientVersion };
+    return {
+      user,
+      remoteAddress: this.#info.remoteAddress,
+      remotePort: this.#info.remotePort,
+      clientVersion: this.#clientVersion,
+    };
   }
 
   #onEvents(): void {
@@ -122,7 +130,11 @@ export class ServerConnectionHandler implements ChannelHost {
       case 'channel-open':
         this.#touch();
         if (e.channelType !== 'session' || (!this.#options.handler && !this.#options.subsystemHandlers)) {
-          this.connection.rejectChannel(e.channelId, ChannelOpenFailureReason.ADMINISTRATIVELY_PROHIBITED, 'not allowed');
+          this.connection.rejectChannel(
+            e.channelId,
+            ChannelOpenFailureReason.ADMINISTRATIVELY_PROHIBITED,
+            'not allowed',
+          );
           return;
         }
         this.#openSession(e.channelId);
@@ -200,7 +212,11 @@ export class ServerConnectionHandler implements ChannelHost {
     this.#channels.set(channelId, { stream, session, started: false, requests: Promise.resolve() });
   }
 
-  async #onRequest(ch: SessionChannel, wantReply: boolean, request: SessionRequest | undefined): Promise<void> {
+  async #onRequest(
+    ch: SessionChannel,
+    wantReply: boolean,
+    request: SessionRequest | undefined,
+  ): Promise<void> {
     let ok = false;
     try {
       ok = request !== undefined && (await this.#honour(ch, request));
@@ -224,7 +240,12 @@ export class ServerConnectionHandler implements ChannelHost {
         if (ch.started || session.pty()) return false;
         const pty = {
           term: r.term,
-          window: { columns: r.columns, rows: r.rows, widthPixels: r.widthPixels, heightPixels: r.heightPixels },
+          window: {
+            columns: r.columns,
+            rows: r.rows,
+            widthPixels: r.widthPixels,
+            heightPixels: r.heightPixels,
+          },
           modes: r.modes,
         };
         if (this.#options.ptyCallback && !(await this.#options.ptyCallback(session, pty))) return false;
@@ -236,7 +257,12 @@ export class ServerConnectionHandler implements ChannelHost {
         session.environ.push(`${r.name}=${r.value}`);
         return true;
       case 'window-change':
-        session.windowChanged({ columns: r.columns, rows: r.rows, widthPixels: r.widthPixels, heightPixels: r.heightPixels });
+        session.windowChanged({
+          columns: r.columns,
+          rows: r.rows,
+          widthPixels: r.widthPixels,
+          heightPixels: r.heightPixels,
+        });
         return true;
       case 'signal':
         session.signalled(r.signal);
@@ -273,7 +299,10 @@ export class ServerConnectionHandler implements ChannelHost {
       .then(
         () => session.exit(0),
         (error: unknown) => {
-          this.#options.connectionFailedCallback?.(this.#info, error instanceof Error ? error : new Error(String(error)));
+          this.#options.connectionFailedCallback?.(
+            this.#info,
+            error instanceof Error ? error : new Error(String(error)),
+          );
           return session.exit(255);
         },
       )
@@ -306,7 +335,11 @@ export class ServerConnectionHandler implements ChannelHost {
       ch.session.closed();
     }
     this.#channels.clear();
-    if (error && this.#options.connectionFailedCallback && !(error instanceof SshError && isCleanClose(error))) {
+    if (
+      error &&
+      this.#options.connectionFailedCallback &&
+      !(error instanceof SshError && isCleanClose(error))
+    ) {
       this.#options.connectionFailedCallback(this.#info, error);
     }
     this.#resolveDone();
@@ -315,5 +348,8 @@ export class ServerConnectionHandler implements ChannelHost {
 
 /** A peer that said goodbye properly is not a failure. */
 function isCleanClose(error: SshError): boolean {
-  return error.code === 'ERR_SSH_DISCONNECT' && (error as SshError & { reason: number }).reason === DisconnectReason.BY_APPLICATION;
+  return (
+    error.code === 'ERR_SSH_DISCONNECT' &&
+    (error as SshError & { reason: number }).reason === DisconnectReason.BY_APPLICATION
+  );
 }

@@ -93,7 +93,9 @@ export class Server {
   constructor(options: ServerOptions) {
     if (!options.hostKeys.length) throw new TypeError('a server needs at least one host key');
     if (!options.passwordHandler && !options.publicKeyHandler && !options.allowAnonymous) {
-      throw new TypeError('no authentication handler: set passwordHandler, publicKeyHandler or allowAnonymous');
+      throw new TypeError(
+        'no authentication handler: set passwordHandler, publicKeyHandler or allowAnonymous',
+      );
     }
     this.options = options;
   }
@@ -130,7 +132,9 @@ export class Server {
       return;
     }
     (stream as Partial<Socket>).setNoDelay?.(true);
-    const handler = new ServerConnectionHandler(this.options, stream, info, () => this.#connections.delete(handler));
+    const handler = new ServerConnectionHandler(this.options, stream, info, () =>
+      this.#connections.delete(handler),
+    );
     this.#connections.add(handler);
   }
 

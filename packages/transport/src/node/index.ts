@@ -1,1 +1,1 @@
-export { type DrivenCore, SocketDriver, type SocketDriverOptions } from "./socket-driver.js";
+export { type DrivenCore, SocketDriver, type SocketDriverOptions } from './socket-driver.js';
