@@ -82,6 +82,7 @@ export class ClientAuth {
   #index = 0;
   #passwordAttempt = 0;
   #nextId = 1;
+  #succeeded = false;
 
   constructor(config: ClientAuthConfig) {
     this.#config = config;
@@ -98,7 +99,7 @@ export class ClientAuth {
   }
 
   get authenticated(): boolean {
-    return this.#waiting.kind === 'done';
+    return this.#succeeded;
   }
 
   /** Feeds SERVICE_ACCEPT (6) or an auth message (51–79) from the server. */
@@ -175,6 +176,7 @@ export class ClientAuth {
     if (type === MessageNumber.USERAUTH_SUCCESS && (w.kind === 'reply' || w.kind === 'pk-ok')) {
       if (payload.length !== 1) throw unexpected('USERAUTH_SUCCESS with trailing bytes');
       this.#waiting = { kind: 'done' };
+      this.#succeeded = true;
       this.#events.push({ type: 'success' });
       return;
     }
