@@ -1,2 +1,9 @@
-/** @seashell/connection */
-export {};
+/**
+ * @seashell/connection — the RFC 4254 connection protocol as a sans-IO core: channels, flow
+ * control, global and channel requests, and the session requests of RFC 4254 §6.
+ */
+export { ChannelOpenError } from './errors.js';
+export * from './messages.js';
+export * from './session-requests.js';
+export * from './terminal-modes.js';
+export { lenientText } from './text.js';
