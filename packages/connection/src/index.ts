@@ -2,6 +2,7 @@
  * @seashell/connection — the RFC 4254 connection protocol as a sans-IO core: channels, flow
  * control, global and channel requests, and the session requests of RFC 4254 §6.
  */
+export { MAX_SEND_PACKET, MAX_WINDOW } from './channel-window.js';
 export { ChannelOpenError } from './errors.js';
 export * from './messages.js';
 export * from './session-requests.js';
