@@ -42,6 +42,7 @@ export interface ChannelOptions {
 
 /** `acceptChannel` settings: the channel's own, plus type-specific data for the confirmation. */
 export interface AcceptChannelOptions extends ChannelOptions {
+  /** Channel-type-specific data of the OPEN_CONFIRMATION (none for the RFC 4254 types). */
   readonly extra?: Uint8Array;
 }
 
