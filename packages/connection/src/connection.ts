@@ -16,10 +16,12 @@ import {
   SshWriter,
 } from '@seashell/transport';
 import { Channel } from './channel.js';
+import { ChannelTable } from './channel-table.js';
 import { MAX_WINDOW, ReceiveWindow, SendWindow } from './channel-window.js';
 import { ChannelOpenError } from './errors.js';
 import type { ConnectionEvent } from './events.js';
 import { Fifo } from './fifo.js';
+import { GlobalRequests } from './global-requests.js';
 import {
   ChannelClose,
   ChannelData,
@@ -39,13 +41,15 @@ import {
   RequestSuccess,
 } from './messages.js';
 import {
+  type AcceptChannelOptions,
+  type ChannelOptions,
   type ConnectionOptions,
   checkInteger,
   type ResolvedOptions,
   type Role,
   resolveOptions,
 } from './options.js';
-import { ReplyQueue } from './reply-queue.js';
+import type { Outbox, Violation } from './outbox.js';
 import { isSessionRequestType, parseSessionRequest, type SessionRequest } from './session-requests.js';
 
 const EMPTY = new Uint8Array(0);
@@ -53,28 +57,6 @@ const MAX_UINT32 = 0xffff_ffff;
 const KEEPALIVE = 'keepalive@openssh.com';
 /** The message numbers this core handles (RFC 4254 §4, §5). */
 const RECEIVABLE: ReadonlySet<number> = new Set(Object.values(N));
-
-/** Why a message breaks the protocol (it becomes the DISCONNECT text), or undefined. */
-type Violation = string | undefined;
-
-/** Per-channel settings of `openChannel` and `acceptChannel`; defaults come from the core's options. */
-export interface ChannelOptions {
-  /** The initial window we advertise for this channel. */
-  readonly window?: number;
-  /** The largest data length we accept in one message on this channel. */
-  readonly maxPacket?: number;
-}
-
-/** `acceptChannel` settings: the channel's own, plus type-specific data for the confirmation. */
-export interface AcceptChannelOptions extends ChannelOptions {
-  readonly extra?: Uint8Array;
-}
-
-/** A reply we owe to a global request. */
-interface GlobalReply {
-  readonly ok: boolean;
-  readonly data: Uint8Array;
-}
 
 /**
  * The connection protocol of one SSH connection, both roles.
@@ -93,20 +75,24 @@ export class ConnectionCore {
   /** Which end of the connection we are. */
   readonly role: Role;
   readonly #options: ResolvedOptions;
-  readonly #channels = new Map<number, Channel>();
-  #nextId = 0;
-  /** Channels the peer opened that are still in the table (bounded by `maxChannels`). */
-  #peerChannels = 0;
+  readonly #channels = new ChannelTable();
   readonly #transmit = new Fifo<Uint8Array>();
   readonly #events = new Fifo<ConnectionEvent>();
-  readonly #globalReplies: ReplyQueue<GlobalReply>;
-  readonly #awaitingGlobalReplies = new Fifo<string>();
+  readonly #out: Outbox = {
+    send: (payload) => this.#send(payload),
+    emit: (event) => this.#events.push(event),
+  };
+  readonly #global: GlobalRequests;
   #fatal: SshProtocolError | undefined;
 
   constructor(options: ConnectionOptions) {
     this.#options = resolveOptions(options);
     this.role = this.#options.role;
-    this.#globalReplies = new ReplyQueue(this.#options.maxPendingRequests);
+    this.#global = new GlobalRequests(
+      this.#options.globalRequestTypes,
+      this.#options.maxPendingRequests,
+      this.#out,
+    );
   }
 
   /** Channels in the table, in any state (opening, open, closing). */
@@ -151,12 +137,12 @@ export class ConnectionCore {
   #dispatch(number: number, payload: Uint8Array): Violation {
     switch (number) {
       case N.GLOBAL_REQUEST:
-        return this.#onGlobalRequest(GlobalRequest.decode(payload));
+        return this.#global.receive(GlobalRequest.decode(payload));
       case N.REQUEST_SUCCESS:
-        return this.#onGlobalReply(true, RequestSuccess.decode(payload).data);
+        return this.#global.receiveReply(true, RequestSuccess.decode(payload).data);
       case N.REQUEST_FAILURE:
         RequestFailure.decode(payload);
-        return this.#onGlobalReply(false, EMPTY);
+        return this.#global.receiveReply(false, EMPTY);
       case N.CHANNEL_OPEN:
         return this.#onOpen(ChannelOpen.decode(payload));
       case N.CHANNEL_OPEN_CONFIRMATION:
@@ -186,32 +172,6 @@ export class ConnectionCore {
     }
   }
 
-  #onGlobalRequest(m: MessageType<typeof GlobalRequest>): Violation {
-    if (!this.#options.globalRequestTypes.has(m.requestName)) {
-      // RFC 4254 §4: a request the recipient does not recognise is answered REQUEST_FAILURE.
-      // This is also the reply OpenSSH's ServerAliveInterval probe (keepalive@openssh.com) expects.
-      return m.wantReply ? this.#oweGlobalReply({ ok: false, data: EMPTY }) : undefined;
-    }
-    if (m.wantReply) {
-      const full = this.#oweGlobalReply(undefined);
-      if (full) return full;
-    }
-    this.#events.push({
-      type: 'global-request',
-      requestType: m.requestName,
-      wantReply: m.wantReply,
-      data: m.data,
-    });
-    return undefined;
-  }
-
-  #onGlobalReply(ok: boolean, data: Uint8Array): Violation {
-    // A reply nobody asked for is dropped without a trace (Go CVE-2026-39830).
-    const requestType = this.#awaitingGlobalReplies.shift();
-    if (requestType !== undefined) this.#events.push({ type: 'global-reply', requestType, ok, data });
-    return undefined;
-  }
-
   #onOpen(m: MessageType<typeof ChannelOpen>): Violation {
     const refusal = this.#openRefusal(m);
     if (refusal) {
@@ -228,7 +188,7 @@ export class ConnectionCore {
     }
     const placeholder = new ReceiveWindow(0, 0);
     const ch = new Channel(
-      this.#allocateId(),
+      this.#channels.freeId(),
       m.channelType,
       'peer',
       placeholder,
@@ -236,8 +196,7 @@ export class ConnectionCore {
     );
     ch.remoteId = m.senderChannel;
     ch.sendWindow = new SendWindow(m.initialWindowSize, m.maximumPacketSize);
-    this.#channels.set(ch.id, ch);
-    this.#peerChannels++;
+    this.#channels.add(ch);
     this.#events.push({
       type: 'channel-open',
       channelId: ch.id,
@@ -253,7 +212,7 @@ export class ConnectionCore {
   #openRefusal(m: MessageType<typeof ChannelOpen>): [ChannelOpenFailureReason, string] | undefined {
     if (!this.#options.channelTypes.has(m.channelType))
       return [ChannelOpenFailureReason.UNKNOWN_CHANNEL_TYPE, 'unknown channel type'];
-    if (this.#peerChannels >= this.#options.maxChannels)
+    if (this.#channels.openedByPeer >= this.#options.maxChannels)
       return [ChannelOpenFailureReason.RESOURCE_SHORTAGE, 'too many channels'];
     // A max packet of 0 would leave nothing we could ever send on the channel.
     if (m.maximumPacketSize === 0)
@@ -285,7 +244,7 @@ export class ConnectionCore {
     if (ch?.state !== 'opening')
       return `OPEN_FAILURE for channel ${m.recipientChannel}, which is not opening`;
     // A refused channel leaves the table at once (Go CVE-2026-3982).
-    this.#forget(ch);
+    this.#channels.remove(ch);
     this.#events.push({
       type: 'channel-open-failed',
       channelId: ch.id,
@@ -346,7 +305,7 @@ export class ConnectionCore {
     if (typeof ch === 'string') return ch;
     // RFC 4254 §5.3: on CLOSE a party MUST send back CLOSE unless it has already sent it.
     if (!ch.closeSent) this.#sendClose(ch);
-    this.#forget(ch);
+    this.#channels.remove(ch);
     this.#events.push({ type: 'channel-close', channelId: ch.id });
     return undefined;
   }
@@ -427,8 +386,14 @@ export class ConnectionCore {
   openChannel(channelType: string, extra: Uint8Array = EMPTY, options: ChannelOptions = {}): number {
     if (channelType.length === 0) throw new RangeError('channel type must not be empty');
     const window = this.#receiveWindow(options);
-    const ch = new Channel(this.#allocateId(), channelType, 'us', window, this.#options.maxPendingRequests);
-    this.#channels.set(ch.id, ch);
+    const ch = new Channel(
+      this.#channels.freeId(),
+      channelType,
+      'us',
+      window,
+      this.#options.maxPendingRequests,
+    );
+    this.#channels.add(ch);
     this.#send(
       ChannelOpen.encode({
         channelType,
@@ -461,7 +426,7 @@ export class ConnectionCore {
   rejectChannel(channelId: number, reason: ChannelOpenFailureReason, description = ''): void {
     const ch = this.#awaitingAccept(channelId);
     checkInteger('reason', reason, 0, MAX_UINT32);
-    this.#forget(ch);
+    this.#channels.remove(ch);
     this.#send(
       ChannelOpenFailure.encode({
         recipientChannel: ch.remoteId,
@@ -576,7 +541,7 @@ export class ConnectionCore {
   /** Sends a global request (RFC 4254 §4); with `wantReply` its answer is a `global-reply` event. */
   sendGlobalRequest(requestName: string, wantReply: boolean, data: Uint8Array = EMPTY): void {
     this.#send(GlobalRequest.encode({ requestName, wantReply, data }));
-    if (wantReply) this.#awaitingGlobalReplies.push(requestName);
+    if (wantReply) this.#global.awaitReply(requestName);
   }
 
   /**
@@ -584,9 +549,7 @@ export class ConnectionCore {
    * response-specific data of REQUEST_SUCCESS (REQUEST_FAILURE carries none).
    */
   answerGlobalRequest(ok: boolean, data: Uint8Array = EMPTY): void {
-    if (!this.#globalReplies.answer({ ok, data: ok ? data : EMPTY }))
-      throw new TypeError('no global request waits for an answer');
-    this.#flushGlobalReplies();
+    this.#global.answer(ok, data);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -601,21 +564,6 @@ export class ConnectionCore {
     this.#fatal = new SshProtocolError(DisconnectReason.PROTOCOL_ERROR, message, { cause });
     this.#transmit.clear();
     this.#events.push({ type: 'fatal', error: this.#fatal });
-  }
-
-  #allocateId(): number {
-    // Ids count up rather than reuse the lowest free one, so a late command for a closed channel
-    // does not land on its successor.
-    for (;;) {
-      const id = this.#nextId;
-      this.#nextId = id === MAX_UINT32 ? 0 : id + 1;
-      if (!this.#channels.has(id)) return id;
-    }
-  }
-
-  #forget(ch: Channel): void {
-    this.#channels.delete(ch.id);
-    if (ch.openedBy === 'peer') this.#peerChannels--;
   }
 
   #receiveWindow(options: ChannelOptions): ReceiveWindow {
@@ -657,19 +605,5 @@ export class ConnectionCore {
       const reply = ok ? ChannelSuccess : ChannelFailure;
       this.#send(reply.encode({ recipientChannel: ch.remoteId }));
     }
-  }
-
-  /** Reserves a reply to the peer's global request, or says that too many are owed already. */
-  #oweGlobalReply(answer: GlobalReply | undefined): Violation {
-    if (this.#globalReplies.full) return `more than ${this.#globalReplies.limit} unanswered global requests`;
-    this.#globalReplies.push(answer);
-    this.#flushGlobalReplies();
-    return undefined;
-  }
-
-  #flushGlobalReplies(): void {
-    // RFC 4254 §4: replies to global requests MUST be sent in the order of the requests.
-    for (const reply of this.#globalReplies.takeReady())
-      this.#send(reply.ok ? RequestSuccess.encode({ data: reply.data }) : RequestFailure.encode({}));
   }
 }

@@ -2,6 +2,8 @@
  * A first-in first-out queue with O(1) push and shift, for the transmit and event queues of the
  * core (Array#shift is O(n) and would make a burst of small messages quadratic).
  */
+
+/** A queue of `T`, oldest first. */
 export class Fifo<T> {
   #items: (T | undefined)[] = [];
   #head = 0;

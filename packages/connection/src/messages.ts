@@ -34,6 +34,7 @@ export const ChannelOpenFailureReason = {
   UNKNOWN_CHANNEL_TYPE: 3,
   RESOURCE_SHORTAGE: 4,
 } as const;
+/** One of the RFC 4254 §5.1 reason codes. */
 export type ChannelOpenFailureReason =
   (typeof ChannelOpenFailureReason)[keyof typeof ChannelOpenFailureReason];
 

@@ -32,6 +32,20 @@ export interface ConnectionOptions {
   readonly globalRequestTypes?: readonly string[];
 }
 
+/** Per-channel settings of `openChannel` and `acceptChannel`; defaults come from the core's options. */
+export interface ChannelOptions {
+  /** The initial window we advertise for this channel. */
+  readonly window?: number;
+  /** The largest data length we accept in one message on this channel. */
+  readonly maxPacket?: number;
+}
+
+/** `acceptChannel` settings: the channel's own, plus type-specific data for the confirmation. */
+export interface AcceptChannelOptions extends ChannelOptions {
+  /** Channel-type-specific data of the OPEN_CONFIRMATION (none for the RFC 4254 types). */
+  readonly extra?: Uint8Array;
+}
+
 /** Session requests whose sender is the other role. */
 function sessionRequestsFrom(sender: Role): SessionRequestType[] {
   return (Object.keys(SESSION_REQUESTS) as SessionRequestType[]).filter(
