@@ -8,7 +8,7 @@ import { encodeSessionRequest, parseSessionRequest } from '@seashell/connection'
 import {
   DisconnectReason,
   generateEd25519Key,
-  SshDisconnectError,
+  type SshDisconnectError,
   SshProtocolError,
   TimeoutError,
   Transport,
@@ -110,11 +110,18 @@ describe('the whole stack in memory', () => {
     conn.sendEof(id);
     s.pump();
     serverConn.sendData(serverId, new TextEncoder().encode('after eof'));
-    serverConn.sendRequest(serverId, 'exit-status', false, encodeSessionRequest('exit-status', { exitStatus: 3 }));
+    serverConn.sendRequest(
+      serverId,
+      'exit-status',
+      false,
+      encodeSessionRequest('exit-status', { exitStatus: 3 }),
+    );
     serverConn.close(serverId);
     s.pump();
     const data = s.clientEvents.filter((e) => e.type === 'channel-data');
-    expect(new TextDecoder().decode(data.at(-1)!.type === 'channel-data' ? data.at(-1)!.data : undefined)).toBe('after eof');
+    expect(
+      new TextDecoder().decode(data.at(-1)!.type === 'channel-data' ? data.at(-1)!.data : undefined),
+    ).toBe('after eof');
     const exit = s.clientEvents.find((e) => e.type === 'channel-request');
     expect(exit?.type === 'channel-request' && parseSessionRequest(exit.requestType, exit.data)).toEqual({
       type: 'exit-status',
@@ -173,14 +180,36 @@ describe('the whole stack in memory', () => {
           attacker.receive(b);
           moved = true;
         }
-        for (let e = attacker.nextEvent(); e; e = attacker.nextEvent()) if (e.type === 'host-key') attacker.acceptHostKey();
+        for (let e = attacker.nextEvent(); e; e = attacker.nextEvent())
+          if (e.type === 'host-key') attacker.acceptHostKey();
       }
     };
     pump();
     // CHANNEL_OPEN "session" then CHANNEL_REQUEST "exec", with no authentication at all.
     const enc = new TextEncoder();
-    attacker.send(new Uint8Array([90, 0, 0, 0, 7, ...enc.encode('session'), 0, 0, 0, 0, 0, 0x20, 0, 0, 0, 0, 0x80, 0]));
-    attacker.send(new Uint8Array([98, 0, 0, 0, 0, 0, 0, 0, 4, ...enc.encode('exec'), 1, 0, 0, 0, 4, ...enc.encode('true')]));
+    attacker.send(
+      new Uint8Array([90, 0, 0, 0, 7, ...enc.encode('session'), 0, 0, 0, 0, 0, 0x20, 0, 0, 0, 0, 0x80, 0]),
+    );
+    attacker.send(
+      new Uint8Array([
+        98,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        4,
+        ...enc.encode('exec'),
+        1,
+        0,
+        0,
+        0,
+        4,
+        ...enc.encode('true'),
+      ]),
+    );
     pump();
     const events = [];
     for (let e = server.nextEvent(); e; e = server.nextEvent()) events.push(e);
