@@ -55,6 +55,11 @@ export class ClientConnection {
     return this.#auth;
   }
 
+  /** Bytes waiting to be sent, including messages held during a key exchange (for backpressure). */
+  get bufferedAmount(): number {
+    return this.transport.bufferedAmount;
+  }
+
   receive(bytes: Uint8Array): void {
     this.transport.receive(bytes);
     this.#pump();

@@ -66,6 +66,11 @@ export class ServerConnection {
     return this.#user;
   }
 
+  /** Bytes waiting to be sent, including messages held during a key exchange (for backpressure). */
+  get bufferedAmount(): number {
+    return this.transport.bufferedAmount;
+  }
+
   receive(bytes: Uint8Array): void {
     this.transport.receive(bytes);
     this.#pump();

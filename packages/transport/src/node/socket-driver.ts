@@ -12,6 +12,8 @@ export interface DrivenCore {
   pollTransmit(): Uint8Array | undefined;
   pollTimeout?(): number | undefined;
   handleTimeout?(now: number): void;
+  /** Bytes the core holds for sending (queued during a key exchange); counts toward congestion. */
+  readonly bufferedAmount?: number;
 }
 
 export interface SocketDriverOptions {
@@ -49,18 +51,20 @@ export class SocketDriver {
       core.receiveEof();
       this.service();
     });
-    socket.on('drain', () => {
-      for (const w of this.#drainWaiters.splice(0)) w();
-    });
+    socket.on('drain', () => this.#wakeWriters());
     socket.on('error', (e) => this.#socketClosed(e));
     socket.on('close', () => this.#socketClosed(undefined));
     this.service();
   }
 
-  /** True when the socket has more queued than its high-water mark: writers should wait. */
+  /**
+   * True when the socket and the core together hold more than the high-water mark: writers should
+   * wait. This is what bounds memory when the peer reads slowly or stalls a key exchange
+   * (x/crypto CVE-2025-22869).
+   */
   get congested(): boolean {
     const hwm = this.#options.highWaterMark ?? 1 << 20;
-    return this.socket.writableLength > hwm;
+    return this.socket.writableLength + (this.#core.bufferedAmount ?? 0) > hwm;
   }
 
   /** Runs `callback` once the socket has room again (at once if it has). */
@@ -85,10 +89,19 @@ export class SocketDriver {
         this.#options.onEvents();
         this.#flush();
       } while (this.#again);
+    } catch (error) {
+      // A failure in a handler must end this connection only, never the process.
+      this.socket.destroy(error instanceof Error ? error : new Error(String(error)));
     } finally {
       this.#servicing = false;
     }
     this.#arm();
+    // Messages held during a key exchange leave without a socket 'drain': recheck here.
+    if (this.#drainWaiters.length && !this.congested) this.#wakeWriters();
+  }
+
+  #wakeWriters(): void {
+    for (const w of this.#drainWaiters.splice(0)) w();
   }
 
   /** Writes what the core has and ends the socket (after a DISCONNECT, say). */
@@ -129,7 +142,7 @@ export class SocketDriver {
     this.#timer = undefined;
     this.#core.receiveEof();
     this.service();
-    for (const w of this.#drainWaiters.splice(0)) w();
+    this.#wakeWriters();
     this.#options.onSocketClosed?.(error);
   }
 }
