@@ -6,6 +6,7 @@
 import { type SshError, SshProtocolError } from '@seashell/transport';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { arbitraryFields } from '../../transport/test/support/arbitraries.js';
 import {
   ChannelClose,
   ChannelData,
@@ -27,7 +28,6 @@ import {
   SESSION_REQUESTS,
   type SessionRequestType,
 } from '../src/index.js';
-import { arbitraryFields } from './arbitraries.js';
 import { pair } from './pair.js';
 
 const LIMITS = { maxChannels: 3, maxPendingRequests: 4, windowSize: 4096, maxPacketSize: 1024 } as const;

@@ -2,6 +2,7 @@
 import { type Fields, type MessageSpec, SshDecodeError } from '@seashell/transport';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { arbitraryFields } from '../../transport/test/support/arbitraries.js';
 import {
   ChannelData,
   ChannelExtendedData,
@@ -11,7 +12,6 @@ import {
   ConnectionMessageNumber,
   ExtendedDataType,
 } from '../src/index.js';
-import { arbitraryFields } from './arbitraries.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const messages: readonly MessageSpec<Fields>[] = CONNECTION_MESSAGES;

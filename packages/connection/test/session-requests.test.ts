@@ -2,6 +2,7 @@
 import { SshDecodeError } from '@seashell/transport';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { arbitraryFields } from '../../transport/test/support/arbitraries.js';
 import {
   encodeSessionRequest,
   encodeTerminalModes,
@@ -11,7 +12,6 @@ import {
   type SessionRequestType,
   TerminalMode,
 } from '../src/index.js';
-import { arbitraryFields } from './arbitraries.js';
 
 const fromHex = (h: string) => new Uint8Array(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

@@ -1,6 +1,10 @@
-/** fast-check arbitraries for declared fields: one per wire kind, so one property covers a table. */
-import type { Fields } from '@seashell/transport';
+/**
+ * fast-check arbitraries for declared fields: one per wire kind, so one property covers a whole
+ * message table (STYLE.md §3). Shared by the message tests of every package.
+ */
+
 import fc from 'fast-check';
+import type { Fields } from '../../src/wire/codec.js';
 
 const MAX_UINT32 = 0xffff_ffff;
 
@@ -23,6 +27,12 @@ export function arbitraryOfKind(kind: string): fc.Arbitrary<unknown> {
       return fc.string({ unit: 'grapheme', maxLength: 24 });
     case 'ascii':
       return fc.stringMatching(/^[\x20-\x7e]{0,24}$/);
+    case 'name-list':
+      return fc.array(fc.stringMatching(/^[a-z0-9@.-]{1,16}$/), { maxLength: 6 });
+    case 'mpint':
+      return fc.bigInt({ min: -(1n << 300n), max: 1n << 300n });
+    case 'raw16':
+      return fc.uint8Array({ minLength: 16, maxLength: 16 });
     case 'terminal-modes':
       return fc
         .array(fc.tuple(fc.integer({ min: 1, max: 159 }), fc.integer({ min: 0, max: MAX_UINT32 })), {
