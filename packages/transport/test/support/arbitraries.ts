@@ -4,7 +4,6 @@
  */
 
 import fc from 'fast-check';
-import type { Fields } from '../../src/wire/codec.js';
 
 const MAX_UINT32 = 0xffff_ffff;
 
@@ -45,7 +44,9 @@ export function arbitraryOfKind(kind: string): fc.Arbitrary<unknown> {
 }
 
 /** Records of values for every field of a declaration. */
-export function arbitraryFields(fields: Fields): fc.Arbitrary<Record<string, unknown>> {
+export function arbitraryFields(
+  fields: Readonly<Record<string, { readonly kind: string }>>,
+): fc.Arbitrary<Record<string, unknown>> {
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [name, codec] of Object.entries(fields)) model[name] = arbitraryOfKind(codec.kind);
   return fc.record(model);
