@@ -30,11 +30,12 @@ function sshTarget(address: string, port: number): { host: string; portFlag: str
   };
 }
 
-function printDemo(setup: SshdSetup, address: string, port: number): void {
+/** What `--demo` prints: the password and the command lines to use it. */
+function demoText(password: string, address: string, port: number): string[] {
   const { host, portFlag, knownHost } = sshTarget(address, port);
-  const out = [
+  return [
     '',
-    `Log in with any user name and this one-time password: ${setup.demoPassword}`,
+    `Log in with any user name and this one-time password: ${password}`,
     '',
     `    ssh ${portFlag}demo@${host}`,
     '',
@@ -44,9 +45,7 @@ function printDemo(setup: SshdSetup, address: string, port: number): void {
     '',
     `If ssh reports a changed host key from an earlier run: ssh-keygen -R '${knownHost}'`,
     'Commands run as this OS user. Stop with Ctrl-C.',
-    '',
   ];
-  process.stdout.write(out.join('\n'));
 }
 
 async function main(): Promise<void> {
@@ -65,16 +64,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const server = new Server(setup.serverOptions);
-  let bound: { address: string; port: number };
-  try {
-    bound = await server.listen(args.port, args.address);
-  } catch (e) {
-    fail(`cannot listen on ${args.address} port ${args.port}: ${(e as Error).message}`);
-  }
-  process.stdout.write(`${PROGRAM}: listening on ${bound.address} port ${bound.port}\n`);
-  for (const k of setup.hostKeys) process.stdout.write(`${PROGRAM}: host key ${describeHostKey(k)}\n`);
-  if (setup.demoPassword !== undefined) printDemo(setup, bound.address, bound.port);
-
+  // Before the listening line: whoever reads it may signal us at once.
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) process.exit(130);
@@ -87,6 +77,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  let bound: { address: string; port: number };
+  try {
+    bound = await server.listen(args.port, args.address);
+  } catch (e) {
+    fail(`cannot listen on ${args.address} port ${args.port}: ${(e as Error).message}`);
+  }
+  // One write, so that a reader of a pipe sees the whole text at once.
+  const lines = [
+    `${PROGRAM}: listening on ${bound.address} port ${bound.port}`,
+    ...setup.hostKeys.map((k) => `${PROGRAM}: host key ${describeHostKey(k)}`),
+    ...(setup.demoPassword === undefined ? [] : demoText(setup.demoPassword, bound.address, bound.port)),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 await main();
