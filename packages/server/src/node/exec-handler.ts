@@ -18,6 +18,7 @@ import { runOnPty } from './pty-process.js';
 import type { Session } from './session.js';
 import { currentAccount, type LoginAccount, sessionEnvironment } from './session-env.js';
 
+/** Options of {@link execHandler} and {@link subsystemHandler}. */
 export interface ExecHandlerOptions {
   /** Whose shell and home to use; default the account this process runs as. */
   readonly account?: LoginAccount;

@@ -84,7 +84,11 @@ export async function runOnPty(session: Session, pty: Pty, spec: ProcessSpec): P
   });
   void (async () => {
     for await (const w of session.windowChanges()) {
-      if (w.columns > 0 && w.rows > 0) term.resize(w.columns, w.rows);
+      try {
+        if (w.columns > 0 && w.rows > 0) term.resize(w.columns, w.rows);
+      } catch {
+        // The terminal is gone (the process exited while its last output is still being sent).
+      }
     }
   })();
   const exited = new Promise<{ exitCode: number; signal?: number }>((resolve) => term.onExit(resolve));
@@ -104,6 +108,8 @@ export async function runOnPty(session: Session, pty: Pty, spec: ProcessSpec): P
 function connectInput(session: Session, term: Terminal): void {
   const master = (term as unknown as { _socket?: unknown })._socket;
   if (master instanceof Socket) {
+    // node-pty rethrows a master error (a write racing the close) unless someone else listens.
+    master.on('error', () => {});
     session.stdin.pipe(master, { end: false });
     return;
   }

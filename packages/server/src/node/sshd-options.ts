@@ -58,11 +58,14 @@ export interface SshdArgs {
   readonly help: boolean;
 }
 
+/** `-p` when not given: an unprivileged port, so no root is needed. */
 export const DEFAULT_PORT = 2222;
+/** `-b` when not given: loopback only, as befits a server that runs commands as its own user. */
 export const DEFAULT_ADDRESS = '127.0.0.1';
 /** Environment names a client may set without `-o AcceptEnv` (Debian's sshd_config default). */
 export const DEFAULT_ACCEPT_ENV: readonly string[] = ['LANG', 'LC_*'];
 
+/** What `--help` prints. */
 export const SSHD_USAGE = `usage: seashell-sshd [options]
 
   -p PORT                  port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)

@@ -35,6 +35,7 @@ export interface HostKey {
   readonly file: string | undefined;
 }
 
+/** Everything `seashell-sshd` needs to start, and to print at startup. */
 export interface SshdSetup {
   readonly serverOptions: ServerOptions;
   readonly hostKeys: readonly HostKey[];
