@@ -437,6 +437,33 @@ describeOpenSSH('seashell-sshd, the program', () => {
     }
   });
 
+  it('restricts publickey signatures to PubkeyAcceptedAlgorithms', async () => {
+    // The RSA host key doubles as a client key here: any key pair will do.
+    const { ed25519, rsa } = keys.hostKeys;
+    const authorizedKeys = join(tmp.path, 'authorized_keys_ed25519_rsa');
+    await writeFile(authorizedKeys, `${keys.clientKey.publicKeyLine}\n${rsa.publicKeyLine}\n`, {
+      mode: 0o600,
+    });
+    const daemon = await startSeashellSshd([
+      ...['-p', '0', '-h', ed25519.privateKey, '--authorized-keys', authorizedKeys],
+      ...['-o', 'PubkeyAcceptedAlgorithms=rsa-sha2-256'],
+    ]);
+    try {
+      const knownHostsFile = join(tmp.path, `known_hosts-${daemon.port}`);
+      await writeKnownHosts(knownHostsFile, daemon.port, [ed25519.publicKeyLine]);
+      const target = { port: daemon.port, dir: tmp.path, knownHostsFile };
+      const withRsa = await runSsh(['echo in'], { ...target, identityFile: rsa.privateKey });
+      expect(withRsa.stdout.toString()).toBe('in\n');
+      expect(withRsa.log).toContain('server-sig-algs=<rsa-sha2-256>');
+      expect(withRsa.log).toContain('signing using rsa-sha2-256');
+      const withEd25519 = await runSsh(['echo in'], { ...target, identityFile: keys.clientKey.privateKey });
+      expect(withEd25519.code).toBe(255);
+      expect(withEd25519.log).toContain('Permission denied (publickey)');
+    } finally {
+      expect((await daemon.stop()).code).toBe(0);
+    }
+  });
+
   it('refuses a key whose authorized_keys line has options, and says why', async () => {
     const authorizedKeys = join(tmp.path, 'authorized_keys_with_options');
     await writeFile(authorizedKeys, `no-pty ${keys.clientKey.publicKeyLine}\n`, { mode: 0o600 });
