@@ -128,6 +128,15 @@ describeOpenSSH('OpenSSH ssh -> Seashell server', () => {
     expect(r.log).toContain('client_input_channel_req: channel 0 rtype exit-signal');
   });
 
+  it('runs a login shell on pipes when no command is given (ssh -T)', async () => {
+    const r = await runSsh(
+      [],
+      target({ flags: ['-T'], stdin: 'shopt -q login_shell && echo login; exit 3\n' }),
+    );
+    expect(r.stdout.toString()).toBe('login\n');
+    expect(r.code).toBe(3);
+  });
+
   it('gives ssh -tt a real terminal with the TERM it asked for', async () => {
     const r = await runSsh(['tty; test -t 0 && test -t 1 && echo isatty; echo "$TERM $SSH_TTY"; stty size'], {
       ...target({ flags: ['-tt'] }),

@@ -63,7 +63,8 @@ let servers = 0;
 
 /**
  * Starts `Server` with every host key, publickey against the authorized_keys file, a password, the
- * exec handler (HOME is the keys' directory, AcceptEnv SSHTEST_*) and the sftp-server subsystem.
+ * exec handler (shell /bin/bash, HOME the keys' directory, AcceptEnv SSHTEST_*) and the sftp-server
+ * subsystem.
  * `overrides` are laid over those options.
  */
 export async function startSeashellServer(
@@ -75,7 +76,9 @@ export async function startSeashellServer(
   );
   const authorized = parseAuthorizedKeys(readFileSync(keys.authorizedKeysFile, 'utf8')).entries;
   const password = `pw-${process.pid}-${++servers}`;
-  const handlerOptions = { account: { ...currentAccount(), home: keys.dir }, acceptEnv: ['SSHTEST_*'] };
+  // The same shell whatever the user's login shell is here, and a HOME that is not the real ~.
+  const account = { ...currentAccount(), home: keys.dir, shell: '/bin/bash' };
+  const handlerOptions = { account, acceptEnv: ['SSHTEST_*'] };
   const server = new Server({
     hostKeys,
     publicKeyHandler: (_ctx, key) => findAuthorizedKey(authorized, key).status === 'allowed',
