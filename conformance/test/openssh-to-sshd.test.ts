@@ -260,22 +260,32 @@ describeOpenSSH('OpenSSH ssh -> Seashell server', () => {
     expect(readFileSync(out, 'utf8')).toMatch(/^(\^@)?33 101\r\n40 120\r\n$/);
   });
 
-  it('survives a client killed mid-stream and hangs its process up', async () => {
-    const { child } = spawnSsh(['echo $$; exec yes'], target());
+  /** Starts `ssh … 'echo $$; exec PROGRAM'`, reads the remote pid, kills ssh, waits for the pid to go. */
+  async function killClientUnder(flags: string[], program: string): Promise<void> {
+    const { child } = spawnSsh([`echo $$; exec ${program}`], target({ flags }));
     const pid = await new Promise<number>((resolve, reject) => {
       let text = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         text += chunk;
-        const m = /^(\d+)\n/.exec(text);
+        const m = /^(\d+)\r?\n/.exec(text);
         if (m) resolve(Number(m[1]));
       });
       child.once('exit', () => reject(new Error('ssh exited before the remote pid arrived')));
     });
     expect(alive(pid)).toBe(true);
     child.kill('SIGKILL');
-    await until(() => !alive(pid), 10_000, `remote yes (pid ${pid}) still running`);
+    await until(() => !alive(pid), 10_000, `remote ${program} (pid ${pid}) still running`);
+  }
+
+  it('survives a client killed mid-stream and hangs its process up', async () => {
+    await killClientUnder([], 'yes');
     const r = await runSsh(['echo still serving'], target());
     expect(r.stdout.toString()).toBe('still serving\n');
+  });
+
+  it('closes the pty of a client killed mid-stream, even under a process that ignores SIGHUP', async () => {
+    // The ignored HUP survives exec; only the closed terminal (EIO on write) stops yes.
+    await killClientUnder(['-tt'], 'sh -c \'trap "" HUP; exec yes\'');
   });
 
   describe('authentication', () => {

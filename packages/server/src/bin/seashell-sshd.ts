@@ -14,12 +14,6 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function logger(verbose: number): SshdLog {
-  return (level, message) => {
-    if (level <= verbose) process.stderr.write(`${PROGRAM}: ${message}\n`);
-  };
-}
-
 /** How to reach `address:port` on an ssh command line. */
 function sshTarget(address: string, port: number): { host: string; portFlag: string; knownHost: string } {
   const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address;
@@ -51,7 +45,10 @@ function demoText(password: string, address: string, port: number): string[] {
 async function main(): Promise<void> {
   let args: SshdArgs;
   let setup: SshdSetup;
-  const log = (level: number, message: string): void => logger(args?.verbose ?? 0)(level, message);
+  // Level 0 (warnings) always; -v and -vv add more.
+  const log: SshdLog = (level, message) => {
+    if (level <= (args?.verbose ?? 0)) process.stderr.write(`${PROGRAM}: ${message}\n`);
+  };
   try {
     args = parseSshdArgs(process.argv.slice(2));
     if (args.help) {

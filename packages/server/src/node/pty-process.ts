@@ -23,6 +23,8 @@ interface Terminal {
   write(data: string | Uint8Array): void;
   pause(): void;
   resume(): void;
+  /** Closes the master, which hangs the terminal up; UnixTerminal has it, IPty does not declare it. */
+  destroy?(): void;
 }
 
 /**
@@ -93,8 +95,10 @@ export async function runOnPty(session: Session, pty: Pty, spec: ProcessSpec): P
   })();
   const exited = new Promise<{ exitCode: number; signal?: number }>((resolve) => term.onExit(resolve));
   const disconnectSignals = connectSignals(session, term.pid, () => {
+    // The channel is gone: close the master as sshd closes the pty, so the terminal hangs up.
     hungUp = true;
     term.resume();
+    term.destroy?.();
   });
   const { exitCode, signal } = await exited;
   disconnectSignals();
