@@ -1,6 +1,7 @@
 /**
  * What OpenSSH's ssh cannot ask for, through our own client against the exec handler: `signal`
- * requests (RFC 4254 §6.9) reach the process group, and `window-change` (§6.7) resizes the pty.
+ * requests (RFC 4254 §6.9) reach the process group, `window-change` (§6.7) resizes the pty, and
+ * many sessions share one connection.
  */
 import { connect } from '@seashell/client/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -74,5 +75,18 @@ describeOpenSSH('Seashell client -> exec handler', () => {
     session.windowChange(132, 50);
     await second;
     expect(await session.wait()).toEqual({ exitStatus: 0 });
+  });
+
+  it('runs 10 sessions at once on one connection', async () => {
+    await using client = await login();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        client.exec(`head -c ${i * 100_000} /dev/zero | wc -c; exit ${i}`),
+      ),
+    );
+    results.forEach((r, i) => {
+      expect(new TextDecoder().decode(r.stdout).trim()).toBe(String(i * 100_000));
+      expect(r.exitStatus).toBe(i);
+    });
   });
 });
