@@ -60,6 +60,7 @@ export class ServerConnectionHandler implements ChannelHost {
         allowNone: options.allowAnonymous ?? false,
         ...(options.maxAuthTries !== undefined ? { maxAuthTries: options.maxAuthTries } : {}),
         ...(options.banner ? { banner: options.banner } : {}),
+        ...(options.publicKeyAlgorithms ? { publicKeyAlgorithms: options.publicKeyAlgorithms } : {}),
       },
       ...(options.loginGraceTimeMs !== undefined ? { loginGraceTimeMs: options.loginGraceTimeMs } : {}),
       now: Date.now,

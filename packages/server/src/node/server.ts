@@ -52,6 +52,8 @@ export interface ServerOptions {
   /** The softwareversion of our version line. */
   readonly version?: string;
   readonly algorithms?: AlgorithmPreferences;
+  /** Signature algorithms accepted for publickey authentication (OpenSSH PubkeyAcceptedAlgorithms). */
+  readonly publicKeyAlgorithms?: readonly string[];
   /** OpenSSH MaxAuthTries (default 6). */
   readonly maxAuthTries?: number;
   /** OpenSSH LoginGraceTime in milliseconds (default 120 000; 0: none). */

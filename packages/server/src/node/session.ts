@@ -53,12 +53,25 @@ export class Session {
   readonly #breaks = new AsyncQueue<number>(16);
   readonly #stream: ChannelStream;
   readonly #host: ChannelHost;
+  readonly #closed = new AbortController();
   #exited = false;
 
   constructor(context: SessionContext, stream: ChannelStream, host: ChannelHost) {
     this.context = context;
     this.#stream = stream;
     this.#host = host;
+    // Writing after the client closed the channel fails each write with an 'error' event; without
+    // a listener that would crash the whole server. The handler learns of the close from `signal`.
+    stream.writable.on('error', () => {});
+    stream.stderr.on('error', () => {});
+  }
+
+  /**
+   * Aborted once the channel is closed — by the client, after `exit()` when the client's CLOSE
+   * comes back, or with the connection: whatever the handler still does for the session is wasted.
+   */
+  get signal(): AbortSignal {
+    return this.#closed.signal;
   }
 
   get user(): string {
@@ -171,6 +184,7 @@ export class Session {
   /** @internal The channel is gone. */
   closed(): void {
     this.#exited = true;
+    this.#closed.abort();
     this.#windowChanges.end();
     this.#signals.end();
     this.#breaks.end();
