@@ -3,9 +3,30 @@
  * and reports positive numbers. No assertion on speed (DESIGN.md "Testing": speed is the bench's
  * business, never a test's).
  */
-import { expect, it } from 'vitest';
-import { PAIRS, runBench } from '../src/bench/bench.js';
+import { describe, expect, it } from 'vitest';
+import { PAIRS, parseBenchArgs, runBench } from '../src/bench/bench.js';
 import { describeOpenSSH } from './support/openssh.js';
+
+describe('pnpm bench flags', () => {
+  it('defaults to 256 MiB and all six ciphers; --quick shrinks; explicit flags win', () => {
+    const full = parseBenchArgs([]).options;
+    expect(full).toMatchObject({ bytes: 256 * 2 ** 20, repeat: 1, handshakeRounds: 20 });
+    expect(full.ciphers).toHaveLength(6);
+    const quick = parseBenchArgs(['--quick', '--size', '512K', '--ciphers', 'aes128-ctr,aes256-ctr']).options;
+    expect(quick).toMatchObject({
+      bytes: 512 * 1024,
+      ciphers: ['aes128-ctr', 'aes256-ctr'],
+      handshakeRounds: 3,
+    });
+    expect(parseBenchArgs(['--size', '64M', '--repeat', '2']).options).toMatchObject({
+      bytes: 64 * 2 ** 20,
+      repeat: 2,
+    });
+    expect(() => parseBenchArgs(['--size', '64X'])).toThrow(/--size/);
+    expect(() => parseBenchArgs(['--ciphers', 'aes128-cbc'])).toThrow(/unknown aes128-cbc/);
+    expect(() => parseBenchArgs(['--repeat', '0'])).toThrow(/--repeat/);
+  });
+});
 
 describeOpenSSH('pnpm bench --quick', () => {
   it('measures every pair in both directions and prints them in one table', async () => {

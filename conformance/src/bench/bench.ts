@@ -4,10 +4,11 @@
  * run on one machine (DESIGN.md "Testing": speed is measured here, never by timed tests).
  */
 import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { formatPublicKeyLine, parseOpenSshPrivateKey, parsePublicKeyLine } from '@seashell/auth';
 import { makeTempDir, requireOpenSSH, startSshd, writeKnownHosts } from '../support/openssh.js';
-import type { ClientEnd, ServerEnd } from './ends.js';
+import type { ClientConnection, ClientEnd, ServerEnd } from './ends.js';
 import { opensshClient } from './openssh-client.js';
 import { type BenchOptions, benchDefaults } from './options.js';
 import {
@@ -20,6 +21,7 @@ import {
 } from './report.js';
 import { seashellClient } from './seashell-client.js';
 import { startSeashellServer } from './seashell-server.js';
+import { best } from './timing.js';
 
 export { type BenchOptions, parseBenchArgs, USAGE } from './options.js';
 export { type BenchRow, type MachineInfo, type Measure, PAIRS, type PairName } from './report.js';
@@ -99,25 +101,59 @@ export async function runBench(
   const transferMs = 60_000 + ((bytes / MIB) * 1000) / SLOWEST_MIB_PER_SECOND;
   const total = options.ciphers.length * pairs.length * 2 + pairs.length;
   let step = 0;
-  const progress = (what: string, m: Measure, unit: string): void => {
-    const result = 'value' in m ? `${m.value.toFixed(1)} ${unit}` : `FAILED: ${m.error}`;
+  /** Times `work`, logs the result, and returns `amount` per second. */
+  const measure = async (
+    what: string,
+    amount: number,
+    unit: string,
+    timeoutMs: number,
+    work: (signal: AbortSignal) => Promise<void>,
+  ): Promise<Measure> => {
+    const t = await best(repeat, timeoutMs, options.signal, work);
+    const result =
+      'error' in t
+        ? `FAILED: ${t.error}`
+        : `${(amount / t.seconds).toFixed(1)} ${unit} (${t.seconds.toFixed(2)} s, bench process CPU ${(t.cpu * 100).toFixed(0)}%)`;
     log(`[${++step}/${total}] ${what}: ${result}`);
+    return 'error' in t ? t : { value: amount / t.seconds };
+  };
+
+  const failed = (what: string, error: unknown): Measure => {
+    options.signal?.throwIfAborted();
+    const message = error instanceof Error ? error.message : String(error);
+    log(`[${++step}/${total}] ${what}: FAILED: ${message}`);
+    return { error: message };
   };
 
   const rows: BenchRow[] = [];
   for (const cipher of options.ciphers) {
     for (const { name, client, server: end } of pairs) {
-      const upload = rate(
-        bytes / MIB,
-        await best(repeat, transferMs, options.signal, (s) => client.upload(end, cipher, bytes, s)),
-      );
-      progress(`${cipher}, ${name}, upload`, upload, 'MiB/s');
-      const download = rate(
-        bytes / MIB,
-        await best(repeat, transferMs, options.signal, (s) => client.download(end, cipher, bytes, s)),
-      );
-      progress(`${cipher}, ${name}, download`, download, 'MiB/s');
-      rows.push({ cipher, pair: name, upload, download });
+      // One connection for both directions, opened before the clock starts; another after a failure.
+      let connection: ClientConnection | undefined;
+      const result = { upload: undefined as Measure | undefined, download: undefined as Measure | undefined };
+      try {
+        for (const direction of ['upload', 'download'] as const) {
+          const what = `${cipher}, ${name}, ${direction}`;
+          try {
+            connection ??= await client.connect(end, cipher, within(30_000, options.signal));
+          } catch (error) {
+            result[direction] = failed(what, error);
+            continue;
+          }
+          const open = connection;
+          const measured = await measure(what, bytes / MIB, 'MiB/s', transferMs, (s) =>
+            open[direction](bytes, s),
+          );
+          result[direction] = measured;
+          if ('error' in measured) {
+            connection = undefined;
+            await open.close().catch(() => {});
+          }
+        }
+      } finally {
+        await connection?.close().catch(() => {});
+      }
+      rows.push({ cipher, pair: name, upload: result.upload!, download: result.download! });
     }
   }
 
@@ -125,15 +161,14 @@ export async function runBench(
   const rounds = options.handshakeRounds;
   for (const { name, client, server: end } of pairs) {
     const once = (s: AbortSignal): Promise<void> => client.handshake(end, handshakeCipher, s);
+    const what = `${handshakeCipher}, ${name}, ${rounds} handshakes`;
     const warm = await best(1, 30_000, options.signal, once);
-    const seconds =
+    const handshakes =
       'error' in warm
-        ? warm
-        : await best(repeat, 30_000 + rounds * 10_000, options.signal, async (s) => {
+        ? failed(what, new Error(warm.error))
+        : await measure(what, rounds, '/s', 30_000 + rounds * 10_000, async (s) => {
             for (let i = 0; i < rounds; i++) await once(s);
           });
-    const handshakes = rate(rounds, seconds);
-    progress(`${handshakeCipher}, ${name}, ${rounds} handshakes`, handshakes, '/s');
     const i = rows.findIndex((r) => r.cipher === handshakeCipher && r.pair === name);
     rows[i] = { ...rows[i]!, handshakes };
   }
@@ -143,44 +178,13 @@ export async function runBench(
     repeat,
     handshakeRounds: rounds,
     date,
+    loadAverageAtEnd: loadavg()[0] ?? 0,
   });
   return { markdown, rows, machine };
 }
 
-/** `amount` per second, from a duration in seconds. */
-function rate(amount: number, seconds: Measure): Measure {
-  return 'error' in seconds ? seconds : { value: amount / seconds.value };
-}
-
-/**
- * Runs `work` `repeat` times and returns the shortest time in seconds, or the first failure. Each
- * run is cancelled after `timeoutMs`; an abort of `outer` cancels it and rethrows.
- */
-async function best(
-  repeat: number,
-  timeoutMs: number,
-  outer: AbortSignal | undefined,
-  work: (signal: AbortSignal) => Promise<void>,
-): Promise<Measure> {
-  let shortest = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < repeat; i++) {
-    outer?.throwIfAborted();
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new Error(`no result after ${(timeoutMs / 1000).toFixed(0)} s (stalled?)`)),
-      timeoutMs,
-    );
-    const signal = outer ? AbortSignal.any([outer, deadline.signal]) : deadline.signal;
-    const start = performance.now();
-    try {
-      await work(signal);
-      shortest = Math.min(shortest, (performance.now() - start) / 1000);
-    } catch (error) {
-      outer?.throwIfAborted();
-      return { error: error instanceof Error ? error.message : String(error) };
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-  return { value: shortest };
+/** A signal that aborts after `ms` or with `outer`. */
+function within(ms: number, outer: AbortSignal | undefined): AbortSignal {
+  const timeout = AbortSignal.timeout(ms);
+  return outer ? AbortSignal.any([outer, timeout]) : timeout;
 }

@@ -1,7 +1,7 @@
 /**
  * The two ends of a benchmarked pair. A client end (Seashell's `connect()` or OpenSSH's `ssh`)
- * uploads, downloads and shakes hands with a server end (OpenSSH's sshd or Seashell's `Server`),
- * which says which commands do that on it.
+ * connects to a server end (OpenSSH's sshd or Seashell's `Server`) to upload and download through
+ * session channels, or just shakes hands with it; the server end says which commands to run.
  */
 import type { PublicKey } from '@seashell/transport';
 
@@ -20,23 +20,36 @@ export interface ServerEnd {
   checkSink(bytes: number): void;
 }
 
-/**
- * A client. Each call opens its own connection and closes it; each rejects when the transfer was
- * short or a command failed, and soon after `signal` aborts. `cipher` undefined: the defaults.
- */
+/** A client. `cipher` undefined: the defaults. */
 export interface ClientEnd {
-  /** Sends `bytes` bytes to the sink command. */
-  upload(server: ServerEnd, cipher: string | undefined, bytes: number, signal: AbortSignal): Promise<void>;
-  /** Reads `bytes` bytes from the source command. */
-  download(server: ServerEnd, cipher: string | undefined, bytes: number, signal: AbortSignal): Promise<void>;
-  /** Connects, authenticates, runs `true`, closes. */
+  /** Opens a connection for transfers (key exchange and authentication are not timed). */
+  connect(server: ServerEnd, cipher: string | undefined, signal: AbortSignal): Promise<ClientConnection>;
+  /** Connects, authenticates, runs `true`, closes: the whole of it is what a handshake costs. */
   handshake(server: ServerEnd, cipher: string | undefined, signal: AbortSignal): Promise<void>;
 }
 
-/** Rejects with the signal's reason once it aborts (for racing against work that ignores it). */
-export function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+/**
+ * An open connection; each transfer runs in a new session channel on it. A transfer rejects when
+ * it was short or the command failed, and soon after `signal` aborts (which may close the
+ * connection: the caller then opens another).
+ */
+export interface ClientConnection {
+  /** Sends `bytes` bytes to the sink command. */
+  upload(bytes: number, signal: AbortSignal): Promise<void>;
+  /** Reads `bytes` bytes from the source command. */
+  download(bytes: number, signal: AbortSignal): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Settles as `work` does, or rejects with the signal's reason as soon as it aborts (for work that
+ * does not watch the signal itself). Leaves no listener behind on a long-lived signal.
+ */
+export function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }

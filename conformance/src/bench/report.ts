@@ -2,7 +2,7 @@
  * The benchmark's output: the machine it ran on and one markdown table of results, with the notes
  * a reader needs to interpret the numbers.
  */
-import { availableParallelism, cpus, release } from 'node:os';
+import { availableParallelism, cpus, loadavg, release } from 'node:os';
 import { runProcess } from '../support/openssh.js';
 import { BENCH_KEX, BENCH_MAC } from './options.js';
 
@@ -35,6 +35,8 @@ export interface MachineInfo {
   readonly platform: string;
   readonly cpu: string;
   readonly cores: number;
+  /** 1-minute load average when the run started (others' work on the machine skews the numbers). */
+  readonly loadAverage: number;
   readonly openssh: string;
 }
 
@@ -44,6 +46,8 @@ export interface RunInfo {
   readonly repeat: number;
   readonly handshakeRounds: number;
   readonly date: Date;
+  /** 1-minute load average when the run ended. */
+  readonly loadAverageAtEnd: number;
 }
 
 /** Node, OS, CPU model and core count, and the OpenSSH version (`ssh -V`). */
@@ -54,6 +58,7 @@ export async function machineInfo(ssh: string): Promise<MachineInfo> {
     platform: `${process.platform} ${release()} ${process.arch}`,
     cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
     cores: availableParallelism(),
+    loadAverage: loadavg()[0] ?? 0,
     openssh: version.stderr.toString('utf8').trim(),
   };
 }
@@ -75,7 +80,8 @@ export function renderReport(rows: readonly BenchRow[], machine: MachineInfo, ru
     `## Seashell bench, ${run.date.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     '',
     `Node ${machine.node} on ${machine.platform}; ${machine.cpu}, ${machine.cores} cores; ${machine.openssh}.`,
-    `${size} per transfer${run.repeat > 1 ? `, best of ${run.repeat}` : ''}; MiB/s = 2^20 bytes per second.`,
+    `${size} per transfer${run.repeat > 1 ? `, best of ${run.repeat}` : ''}; MiB/s = 2^20 bytes per second;`,
+    `load average ${machine.loadAverage.toFixed(2)} at the start, ${run.loadAverageAtEnd.toFixed(2)} at the end.`,
     '',
     '| cipher | pair | upload MiB/s | download MiB/s | handshakes/s |',
     '| --- | --- | ---: | ---: | ---: |',
@@ -86,11 +92,12 @@ export function renderReport(rows: readonly BenchRow[], machine: MachineInfo, ru
   }
   lines.push(
     '',
-    `- Each transfer is timed (performance.now()) from the start of its connection (spawning \`ssh\`,`,
-    '  or `connect()`) to the exit status, so it includes one handshake. Upload: N bytes into',
-    '  `cat > /dev/null` (sshd) or `sink` (Seashell); download: N bytes from `head -c N /dev/zero`',
-    '  (sshd) or `source N` (Seashell), all read. `ssh` runs under `/bin/sh` with',
-    '  `head -c N /dev/zero |` and `> /dev/null`, so no data passes through the bench process.',
+    '- Each transfer runs in a new session channel on an open connection (`connect()`, or an `ssh`',
+    '  control master with `ssh -S` per transfer), timed with performance.now() from opening the',
+    '  channel to the exit status: no key exchange inside. Upload: N bytes into `cat > /dev/null`',
+    '  (sshd) or `sink` (Seashell); download: N bytes from `head -c N /dev/zero` (sshd) or',
+    '  `source N` (Seashell), all read. `ssh` runs under `/bin/sh` with `head -c N /dev/zero |` and',
+    '  `> /dev/null`, so no data passes through the bench process.',
     `- Non-AEAD ciphers with ${BENCH_MAC}; AEAD ciphers ignore the MAC.`,
     '- "seashell ↔ seashell": client and server both run in this one Node process, on one thread.',
     '  "OpenSSH ssh → seashell": the Seashell `Server` runs in this process, `ssh` as a child.',
