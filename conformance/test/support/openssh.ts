@@ -1,7 +1,8 @@
 /**
  * The OpenSSH interop harness, one import for test files: finding OpenSSH (skip or fail), keys,
  * a private sshd, the ssh and sftp clients, child processes and payloads. PROTOCOL-NOTES.md §2.1
- * is the recipe it follows.
+ * is the recipe it follows. Everything but the vitest glue lives in `src/support/`, which the
+ * benchmark (`pnpm bench`) uses too.
  *
  * @example
  * describeOpenSSH('exec against sshd 9.2', () => {
@@ -13,40 +14,26 @@
  *   });
  * });
  */
-export {
-  describeOpenSSH,
-  type OpenSshBinaries,
-  opensshAvailable,
-  opensshVerdict,
-  requireOpenSSH,
-  skipOpenSSH,
-} from './binaries.js';
-export { makeTempDir, randomBytesFile, sha256, type TempDir } from './files.js';
-export {
-  type KeyFiles,
-  type KeyType,
-  knownHostsLine,
-  readPublicKeyLine,
-  sshKeygen,
-  writeKnownHosts,
-} from './keys.js';
-export {
-  describeCommand,
-  type ProcessResult,
-  ProcessTimeoutError,
-  type RunOptions,
-  runProcess,
-  type StdinSource,
-  waitForExit,
-} from './process.js';
-export {
-  isolationOptions,
-  runSftp,
-  runSsh,
-  type SpawnedSsh,
-  type SshOptions,
-  type SshResult,
-  type SshTarget,
-  spawnSsh,
-} from './ssh.js';
-export { alive, descendants, freePort, type Sshd, type SshdOptions, startSshd } from './sshd.js';
+import { describe, it } from 'vitest';
+import { opensshVerdictHere } from '../../src/support/binaries.js';
+
+export * from '../../src/support/openssh.js';
+
+/**
+ * `describe` for a block of interop tests: skipped with a loud line when OpenSSH is missing, and a
+ * failing test named after the problem when that happens on CI.
+ */
+export function describeOpenSSH(name: string, body: () => void): void {
+  let skip: boolean;
+  try {
+    skip = opensshVerdictHere() === 'skip';
+  } catch (error) {
+    describe(name, () => {
+      it('finds OpenSSH', () => {
+        throw error;
+      });
+    });
+    return;
+  }
+  describe.skipIf(skip)(name, body);
+}

@@ -1,10 +1,10 @@
 /**
  * Finding the OpenSSH programs, and the rule for when they are missing (DESIGN.md "Testing"):
  * interop tests are skipped with one loud line, except under `CI=true`, where that is a failure.
+ * No test framework here: the benchmark uses this too; `describeOpenSSH` lives in test/support.
  */
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'vitest';
 
 /** Absolute paths of the OpenSSH programs the harness runs. */
 export interface OpenSshBinaries {
@@ -77,7 +77,8 @@ export function opensshVerdict(missing: readonly string[], ci: boolean): 'run' |
 }
 
 let warned = false;
-function verdict(): 'run' | 'skip' {
+/** {@link opensshVerdict} for this machine, warning once when it says skip; throws on CI. */
+export function opensshVerdictHere(): 'run' | 'skip' {
   const result = opensshVerdict(located.missing, process.env.CI === 'true');
   if (result === 'skip' && !warned) {
     warned = true;
@@ -94,26 +95,7 @@ function verdict(): 'run' | 'skip' {
  * it('talks to sshd', async (ctx) => { const { ssh } = requireOpenSSH(ctx); … });
  */
 export function requireOpenSSH(ctx?: { skip(note?: string): never }): OpenSshBinaries {
-  if (verdict() === 'run' && located.binaries !== undefined) return located.binaries;
+  if (opensshVerdictHere() === 'run' && located.binaries !== undefined) return located.binaries;
   if (ctx !== undefined) ctx.skip('OpenSSH is not installed');
   throw new Error('OpenSSH is not installed');
-}
-
-/**
- * `describe` for a block of interop tests: skipped with a loud line when OpenSSH is missing, and a
- * failing test named after the problem when that happens on CI.
- */
-export function describeOpenSSH(name: string, body: () => void): void {
-  let skip: boolean;
-  try {
-    skip = verdict() === 'skip';
-  } catch (error) {
-    describe(name, () => {
-      it('finds OpenSSH', () => {
-        throw error;
-      });
-    });
-    return;
-  }
-  describe.skipIf(skip)(name, body);
 }
