@@ -16,10 +16,14 @@ import {
   type ServerOptions,
   subsystemHandler,
 } from '@seashell/server/node';
-import { requireOpenSSH } from './binaries.js';
-import { type KeyFiles, sshKeygen, writeKnownHosts } from './keys.js';
-import { waitForExit } from './process.js';
-import type { SshTarget } from './ssh.js';
+import {
+  type KeyFiles,
+  requireOpenSSH,
+  type SshTarget,
+  sshKeygen,
+  waitForExit,
+  writeKnownHosts,
+} from './openssh.js';
 
 /** Keys for a test file's servers, made once: host keys of three types and a client key. */
 export interface ServerKeys {
