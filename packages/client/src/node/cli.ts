@@ -164,9 +164,14 @@ class Connection {
     ];
 
     const abort = this.#abort;
+    // ConnectTimeout covers the TCP connect and the handshake, up to the host key (ssh_config(5)).
+    let tcpConnected = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     if (s.connectTimeoutMs !== undefined) {
-      timer = setTimeout(() => abort.abort(new TimeoutError('Connection timed out')), s.connectTimeoutMs);
+      timer = setTimeout(() => {
+        const when = tcpConnected ? ' during the SSH handshake' : '';
+        abort.abort(new TimeoutError(`Connection timed out${when}`));
+      }, s.connectTimeoutMs);
     }
     let client: Client;
     try {
@@ -177,11 +182,12 @@ class Connection {
       } catch (e) {
         log.error(
           e instanceof TimeoutError
-            ? `seashell: connect to host ${s.host} port ${s.port}: Connection timed out`
+            ? describeConnectionError(e, s.user, s.host, s.port)
             : describeSocketError(e as NodeJS.ErrnoException, s.host, s.port),
         );
         return EXIT_FAILURE;
       }
+      tcpConnected = true;
       log.debug('Connection established.');
       client = await connect({
         sock,
