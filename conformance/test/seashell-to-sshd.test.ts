@@ -6,12 +6,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Duplex } from 'node:stream';
+import { Duplex, PassThrough } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AuthenticationError, parseOpenSshPrivateKey, parsePublicKeyLine } from '@seashell/auth';
 import { type Client, type ConnectOptions, connect } from '@seashell/client/node';
@@ -42,6 +42,13 @@ const CIPHERS = [
 const MiB = 1 << 20;
 const SEASHELL = resolve(import.meta.dirname, '../../packages/client/dist/bin/seashell.js');
 const user = userInfo().username;
+/** util-linux script(1), to run the CLI on a terminal; absent, that test is skipped. */
+const SCRIPT = ['/usr/bin/script', '/bin/script'].find((p) => existsSync(p));
+
+/** Quotes a word for sh. */
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
 
 function readKey(path: string): PrivateKey {
   return parseOpenSshPrivateKey(readFileSync(path, 'utf8')).privateKey;
@@ -517,6 +524,62 @@ describeOpenSSH('seashell client → OpenSSH sshd 9.2', () => {
       expect(r.stdout.toString()).toMatch(/^\/dev\/pts\/\d+\r\nsent set\r\n$/);
       expect(r.stderr.toString()).toBe('Connection to 127.0.0.1 closed.\r\n');
     });
+
+    it('ServerAliveInterval: keepalive@openssh.com global requests while the command is quiet', async () => {
+      const probes = /server_input_global_request: rtype keepalive@openssh\.com want_reply 1/;
+      const before = count(sshd, probes);
+      const r = await seashell([
+        ...login(),
+        '-o',
+        `UserKnownHostsFile=${sshd.knownHostsFile}`,
+        '-o',
+        'ServerAliveInterval=1',
+        '127.0.0.1',
+        'sleep 2.5; echo still-here',
+      ]);
+      expect([r.code, r.stdout.toString()]).toEqual([0, 'still-here\n']);
+      expect(count(sshd, probes) - before).toBeGreaterThanOrEqual(2);
+    });
+
+    it.skipIf(!SCRIPT)(
+      'on a terminal: raw mode, local modes and size sent, SIGWINCH forwarded, terminal restored',
+      async () => {
+        // script(1) runs the program on a pty of its own. The remote command reports its size,
+        // then waits until it changes; meanwhile the local pty is resized, which must reach it.
+        const remote = [
+          'stty size; stty -a | head -2 | tr -d "\\n"; echo; echo READY',
+          'i=0; while [ "$(stty size)" = "24 80" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done',
+          'stty size; exit 5',
+        ].join('; ');
+        const args = [...login(), '-o', `UserKnownHostsFile=${sshd.knownHostsFile}`, '-q', '-t', '127.0.0.1'];
+        const shell = join(sshd.dir, 'on-a-terminal.sh');
+        const out = join(sshd.dir, 'on-a-terminal.out');
+        await writeFile(
+          shell,
+          [
+            'stty cols 80 rows 24 intr ^G',
+            `( i=0; until grep -q READY ${out} 2>/dev/null || [ $i -ge 400 ]; do sleep 0.05; i=$((i+1)); done; stty cols 100 rows 40 </dev/tty ) &`,
+            `${[process.execPath, SEASHELL, '-F', 'none', '-o', 'GlobalKnownHostsFile=/dev/null', ...args].map(shellQuote).join(' ')} ${shellQuote(remote)} > ${out}`,
+            'echo "exit=$?"',
+            'stty -a',
+          ].join('\n'),
+        );
+        // script(1) types a NUL into the terminal when its own stdin ends: keep that open meanwhile.
+        const keyboard = new PassThrough();
+        const r = await runProcess(SCRIPT!, ['-qec', `sh ${shell}`, '/dev/null'], {
+          stdin: keyboard,
+          timeoutMs: 30_000,
+        }).finally(() => keyboard.end());
+        const remoteOut = (await readFile(out, 'utf8')).replaceAll('\r', '');
+        expect(remoteOut).toMatch(/^24 80\nspeed \d+ baud;.*intr = \^G;.*\nREADY\n40 100\n$/);
+        const local = r.stdout.toString();
+        expect(local).toContain('exit=5');
+        // stty -a after the program: out of raw mode again.
+        const after = local.slice(local.indexOf('exit=5'));
+        for (const mode of ['icanon', 'echo', 'isig', 'icrnl', 'opost'])
+          expect(after).toMatch(new RegExp(`[\\s;]${mode}\\s`));
+      },
+    );
 
     it('-s sftp: carries sftp as `sftp -S seashell` runs it', async () => {
       const wrapper = join(sshd.dir, 'seashell-for-sftp');
