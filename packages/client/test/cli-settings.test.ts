@@ -3,7 +3,8 @@ import { DEFAULT_CIPHERS } from '@seashell/transport';
 import { describe, expect, it } from 'vitest';
 import { type CommandLine, parseCommandLine } from '../src/node/cli-args.js';
 import { expandPath, resolveSettings, selectEnv } from '../src/node/cli-settings.js';
-import { applyConfigLine, emptyConfig } from '../src/node/ssh-config.js';
+import { emptyConfig } from '../src/node/ssh-config.js';
+import { applyConfigLine } from '../src/node/ssh-config-keywords.js';
 
 const ctx = { home: '/home/me', localUser: 'me', env: { LANG: 'C', LC_ALL: 'C', SECRET: 'x' } };
 

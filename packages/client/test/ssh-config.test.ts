@@ -1,8 +1,9 @@
-/** ssh_config(5): keywords, first value wins, Host blocks, what is refused. */
+/** ssh_config(5): keywords, first value wins, Host and Match blocks, Include, what is refused. */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  applyConfigFile,
-  applyConfigLine,
   ConfigError,
   emptyConfig,
   parseSize,
@@ -10,6 +11,8 @@ import {
   type SshConfig,
   splitArgs,
 } from '../src/node/ssh-config.js';
+import { applyConfigFile } from '../src/node/ssh-config-file.js';
+import { applyConfigLine } from '../src/node/ssh-config-keywords.js';
 
 const cmd = { name: 'command-line', line: 0 };
 function config(...lines: string[]): SshConfig {
@@ -76,6 +79,7 @@ describe('ssh_config(5) lines', () => {
     expect(() => config('ForwardAgent yes')).toThrow(/ForwardAgent yes is not supported by seashell yet/);
     expect(() => config('ProxyJump bastion')).toThrow(/not supported/);
     expect(() => config('LocalForward 1 h:2')).toThrow(/LocalForward is not supported/);
+    expect(() => config('Match all')).toThrow(/Match directive not supported as a command-line option/);
   });
 
   it('refuses bad values and missing arguments', () => {
@@ -93,6 +97,7 @@ describe('ssh_config(5) lines', () => {
 });
 
 describe('config files', () => {
+  const at = (host: string) => ({ host, home: '/nonexistent', localUser: 'me' });
   const FILE = `# comment
 User everyone
 
@@ -109,7 +114,7 @@ Host *
 
   it('applies the blocks whose patterns match the host as typed, first value winning', () => {
     const c = emptyConfig();
-    applyConfigFile(c, FILE, 'cfg', 'web1');
+    applyConfigFile(c, FILE, 'cfg', at('web1'));
     expect(c).toMatchObject({
       user: 'everyone',
       hostName: '%h.example.com',
@@ -120,15 +125,64 @@ Host *
 
   it('skips a block a negated pattern excludes; checks inactive lines but does not apply them', () => {
     const c = emptyConfig();
-    applyConfigFile(c, FILE, 'cfg', 'webtest');
+    applyConfigFile(c, FILE, 'cfg', at('webtest'));
     expect(c.port).toBe(22);
     expect(c.hostName).toBeUndefined();
     // "ForwardAgent yes" is only an error for the host it applies to.
-    expect(() => applyConfigFile(emptyConfig(), FILE, 'cfg', 'db')).toThrow(
+    expect(() => applyConfigFile(emptyConfig(), FILE, 'cfg', at('db'))).toThrow(
       /cfg line 9: ForwardAgent yes is not supported/,
     );
-    expect(() => applyConfigFile(emptyConfig(), 'Host x\n  Bogus 1\n', 'cfg', 'y')).toThrow(
+    expect(() => applyConfigFile(emptyConfig(), 'Host x\n  Bogus 1\n', 'cfg', at('y'))).toThrow(
       'cfg line 2: Bad configuration option: Bogus',
     );
+  });
+
+  it('Match: all, host (HostName so far), originalhost, user, localuser, negation', () => {
+    const file = [
+      'Host alias',
+      '  HostName real.example.com',
+      'Match host real.example.com !user root',
+      '  Port 1001',
+      'Match originalhost alias localuser me',
+      '  User bob',
+      'Match all',
+      '  Port 1003',
+    ].join('\n');
+    const c = emptyConfig();
+    applyConfigFile(c, file, 'cfg', at('alias'));
+    expect(c).toMatchObject({ hostName: 'real.example.com', port: 1001, user: 'bob' });
+    const other = emptyConfig();
+    applyConfigFile(other, file, 'cfg', at('other'));
+    expect(other).toMatchObject({ port: 1003 });
+    expect(other.user).toBeUndefined();
+    expect(() => applyConfigFile(emptyConfig(), 'Match exec "true"\n', 'cfg', at('h'))).toThrow(
+      'cfg line 1: Match exec is not supported by seashell yet.',
+    );
+  });
+
+  it('Include: relative to ~/.ssh, globs in lexical order, scoped to the including block', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'seashell-config-'));
+    try {
+      await mkdir(join(home, '.ssh', 'conf.d'), { recursive: true });
+      await writeFile(join(home, '.ssh', 'conf.d', 'b.conf'), 'Host web\n  Port 2002\nUser from-b\n');
+      await writeFile(join(home, '.ssh', 'conf.d', 'a.conf'), 'Port 2001\n');
+      await writeFile(join(home, '.ssh', 'conf.d', 'skip.txt'), 'Bogus line\n');
+      await writeFile(join(home, '.ssh', 'other.conf'), 'IdentityFile only-for-db\n');
+      const file = 'Include conf.d/*.conf\nHost db\n  Include ~/.ssh/other.conf\n';
+      const c = emptyConfig();
+      applyConfigFile(c, file, 'cfg', { host: 'web', home, localUser: 'me' });
+      // a.conf first; b.conf's "User" is still under its own "Host web" block, which matched.
+      expect(c).toMatchObject({ port: 2001, user: 'from-b', identityFiles: [] });
+      const db = emptyConfig();
+      applyConfigFile(db, file, 'cfg', { host: 'db', home, localUser: 'me' });
+      expect(db).toMatchObject({ port: 2001, identityFiles: ['only-for-db'] });
+      expect(db.user).toBeUndefined();
+      await writeFile(join(home, '.ssh', 'loop.conf'), 'Include loop.conf\n');
+      expect(() =>
+        applyConfigFile(emptyConfig(), 'Include loop.conf', 'cfg', { host: 'h', home, localUser: 'me' }),
+      ).toThrow(/Include nesting too deep/);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });
