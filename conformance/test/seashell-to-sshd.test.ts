@@ -4,6 +4,7 @@
  * and keepalives through the library API; then the `seashell` program itself, spawned as a user
  * would run it, for exit codes, known_hosts, messages, stdin piping and sftp over `-s`.
  */
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ import {
   sha256,
   sshKeygen,
   startSshd,
+  waitForExit,
 } from './support/openssh.js';
 
 const CIPHERS = [
@@ -502,6 +504,26 @@ describeOpenSSH('seashell client → OpenSSH sshd 9.2', () => {
       expect(await sha256(r.stdout)).toBe(digest(data));
       const killed = await seashell([...args, 'kill -TERM $$']);
       expect(killed.code).toBe(255);
+    });
+
+    it('a local reader that goes away (`| head`) ends the program instead of hanging it', async () => {
+      const child = spawn(process.execPath, [
+        SEASHELL,
+        '-F',
+        'none',
+        ...login(),
+        '-o',
+        `UserKnownHostsFile=${sshd.knownHostsFile}`,
+        '127.0.0.1',
+        'yes',
+      ]);
+      child.stdout.once('data', () => child.stdout.destroy());
+      try {
+        const { code } = await waitForExit(child, 15_000);
+        expect(code).toBe(255);
+      } finally {
+        child.kill('SIGKILL');
+      }
     });
 
     it('-tt: a pty although stdin is a pipe; SendEnv and SetEnv reach the command', async () => {

@@ -69,8 +69,12 @@ export async function runSession(client: Client, plan: SessionPlan, io: SessionI
     session.windowChange(columns, rows);
   };
   if (plan.pty) process.on('SIGWINCH', onWindowChange);
-  // A local reader that went away (`| head`) ends the session, as a broken pipe ends ssh.
-  const onOutputError = () => session.close();
+  // A local reader that went away (`| head`) ends the session, as a broken pipe ends ssh. pipe()
+  // has let go of the channel's stream then; destroying it drops (and still acknowledges) the rest.
+  const onOutputError = () => {
+    session.stdout.destroy();
+    session.close();
+  };
   io.stdout.on('error', onOutputError);
 
   if (plan.stdinNull) session.stdin.end();
@@ -97,7 +101,7 @@ function drained(stream: Readable): Promise<void> {
 
 /** Resolves once what was written to `stream` has been handed to the OS. */
 function flush(stream: NodeJS.WriteStream): Promise<void> {
-  if (stream.destroyed || stream.writableEnded) return Promise.resolve();
+  if (stream.destroyed || stream.writableEnded || stream.errored) return Promise.resolve();
   return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
