@@ -37,6 +37,7 @@ export class CliConnection {
   /** Aborts the handshake: ConnectTimeout, or ^C at a password prompt. */
   readonly #abort = new AbortController();
   #cancelled = false;
+  #passwordAttempts = 0;
 
   constructor(settings: CliSettings, io: CliStreams) {
     this.#s = settings;
@@ -167,6 +168,7 @@ export class CliConnection {
 
   async #password(): Promise<string | undefined> {
     const s = this.#s;
+    if (this.#passwordAttempts++ > 0) this.#log.error('Permission denied, please try again.');
     const source = choosePasswordSource(this.#io.env, hasControllingTerminal());
     if (source.kind === 'none') {
       this.#log.debug('No terminal or askpass program to ask for a password on');

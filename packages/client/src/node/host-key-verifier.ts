@@ -90,7 +90,7 @@ export class HostKeyVerifier {
 
   /** StrictHostKeyChecking=ask: yes, no, or the fingerprint itself. */
   async #confirm(message: readonly string[], key: PublicKey): Promise<boolean> {
-    let prompt = `${message.join('\r\n')}\r\nAre you sure you want to continue connecting (yes/no/[fingerprint])? `;
+    let prompt = `${message.join('\n')}\nAre you sure you want to continue connecting (yes/no/[fingerprint])? `;
     for (;;) {
       let answer: string;
       try {

@@ -206,7 +206,7 @@ export async function askOnTerminal(prompt: string, options: { echo: boolean }):
     });
   } finally {
     input.setRawMode(false);
-    output.write('\r\n');
+    output.write('\n');
     input.destroy();
     output.destroy();
   }
