@@ -93,7 +93,7 @@ async function throughCat(client: Client, data: Uint8Array): Promise<{ hash: str
 
 describeOpenSSH('seashell client → OpenSSH sshd 9.2', () => {
   let sshd: Sshd;
-  /** A second sshd that starts every rekey itself (sshd -o RekeyLimit=1M). */
+  /** A second sshd that starts every rekey itself (sshd -o RekeyLimit=1M), with aes256-ctr only. */
   let rekeyingSshd: Sshd;
   let key: PrivateKey;
   let hostKeys: PublicKey[];
@@ -103,7 +103,8 @@ describeOpenSSH('seashell client → OpenSSH sshd 9.2', () => {
     [sshd, rekeyingSshd] = await Promise.all([
       // sshd sends keepalive@openssh.com after 1 s of silence and drops us after 2 unanswered.
       startSshd({ config: ['ClientAliveInterval 1', 'ClientAliveCountMax 2'] }),
-      startSshd({ options: { RekeyLimit: '1M' } }),
+      // One cipher only, for the negotiation failure; any rekey comes from sshd.
+      startSshd({ options: { RekeyLimit: '1M', Ciphers: 'aes256-ctr' } }),
     ]);
     key = readKey(sshd.clientKey.privateKey);
     hostKeys = Object.values(sshd.hostKeys).map((k) => parsePublicKeyLine(k.publicKeyLine).key);
@@ -465,6 +466,23 @@ describeOpenSSH('seashell client → OpenSSH sshd 9.2', () => {
       expect(cipher.stderr.toString()).toMatch(
         /does not support aes128-cbc \(supported: chacha20-poly1305@openssh\.com,/,
       );
+    });
+
+    it('no common cipher: "Unable to negotiate", naming the category and their offer', async () => {
+      const r = await seashell([
+        '-p',
+        String(rekeyingSshd.port),
+        '-o',
+        `UserKnownHostsFile=${rekeyingSshd.knownHostsFile}`,
+        '-c',
+        'aes128-ctr,chacha20-poly1305@openssh.com',
+        '127.0.0.1',
+        'true',
+      ]);
+      expect([r.code, r.stderr.toString()]).toEqual([
+        255,
+        `Unable to negotiate with 127.0.0.1 port ${rekeyingSshd.port}: no matching cipher found. Their offer: aes256-ctr\n`,
+      ]);
     });
 
     it('connection refused: one line and exit 255', async () => {
