@@ -104,7 +104,7 @@ describe('the seashell program against peers a test controls', () => {
     });
     expect([r.code, r.stderr.toString()]).toEqual([
       255,
-      `${BANNER_SHOWN}alice@127.0.0.1: Permission denied (password).\n`,
+      `${BANNER_SHOWN}Permission denied, please try again.\nalice@127.0.0.1: Permission denied (password).\n`,
     ]);
     expect(attempts).toEqual(['alice:wrong 1', 'alice:wrong 2']);
   });
