@@ -514,6 +514,45 @@ describeOpenSSH('seashell client → OpenSSH sshd 9.2', () => {
       ]);
     });
 
+    it('skips identities it cannot use, saying why, and logs in with the next one', async () => {
+      const encrypted = join(sshd.dir, 'id_encrypted');
+      const made = await runProcess(requireOpenSSH().sshKeygen, [
+        '-q',
+        '-t',
+        'ed25519',
+        '-N',
+        'secret',
+        '-f',
+        encrypted,
+      ]);
+      expect(made.code).toBe(0);
+      const open = await sshKeygen(sshd.dir, 'ed25519', undefined, 'id_readable_by_all');
+      await chmod(open.privateKey, 0o644);
+      const r = await seashell([
+        '-p',
+        String(sshd.port),
+        '-i',
+        encrypted,
+        '-i',
+        open.privateKey,
+        '-i',
+        join(sshd.dir, 'no_such_key'),
+        '-i',
+        sshd.clientKey.privateKey,
+        '-o',
+        `UserKnownHostsFile=${sshd.knownHostsFile}`,
+        '127.0.0.1',
+        'echo in',
+      ]);
+      expect([r.code, r.stdout.toString()]).toEqual([0, 'in\n']);
+      expect(r.stderr.toString().split('\n')).toEqual([
+        `Load key "${encrypted}": passphrase-protected keys are not supported by seashell yet; skipped`,
+        `Permissions 0644 for '${open.privateKey}' are too open; the key is ignored (it must not be readable by others).`,
+        `Warning: Identity file ${join(sshd.dir, 'no_such_key')} not accessible: No such file or directory.`,
+        '',
+      ]);
+    });
+
     it('pipes 1 MiB of stdin through cat unchanged; a remote signal exits 255', async () => {
       const args = [...login(), '-o', `UserKnownHostsFile=${sshd.knownHostsFile}`, '127.0.0.1'];
       const data = payload.subarray(0, MiB);
