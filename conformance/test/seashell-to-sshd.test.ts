@@ -2,7 +2,8 @@
  * Our client against OpenSSH sshd 9.2 (PROTOCOL-NOTES.md §2.2, direction C→S): every cipher, every
  * host key algorithm, pty, env, exit signals, rekeying from either side, half-close, auth failure
  * and keepalives through the library API; then the `seashell` program itself, spawned as a user
- * would run it, for exit codes, known_hosts, messages, stdin piping and sftp over `-s`.
+ * would run it: exit codes, known_hosts, ssh's messages, identity files, stdin and stdout piping,
+ * SendEnv/SetEnv, ServerAliveInterval, sftp over `-s`, and a real terminal through script(1).
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
