@@ -313,8 +313,14 @@ export class ConnectionCore {
   #onRequest(m: MessageType<typeof ChannelRequest>): Violation {
     const ch = this.#addressed(m.recipientChannel, 'CHANNEL_REQUEST');
     if (typeof ch === 'string') return ch;
-    // After our CLOSE nothing more may be sent on the channel, answers included.
-    if (ch.closeSent) return undefined;
+    // After our CLOSE nothing more is sent on the channel, answers included — except to a keepalive:
+    // sshd holds its CLOSE until the session's process exits and meanwhile probes that channel
+    // (ClientAliveInterval); it takes any reply as a sign of life and drops a silent peer.
+    if (ch.closeSent) {
+      if (m.requestType === KEEPALIVE && m.wantReply)
+        this.#send(ChannelFailure.encode({ recipientChannel: ch.remoteId }));
+      return undefined;
+    }
     // RFC 4254 §5.4: a request that is not recognised or not supported is answered FAILURE.
     // OpenSSH's ClientAliveInterval probe (keepalive@openssh.com) expects exactly that.
     if (m.requestType === KEEPALIVE || !this.#options.channelRequestTypes.has(m.requestType))

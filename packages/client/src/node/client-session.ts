@@ -159,6 +159,9 @@ export class ClientSession {
       const stdout = collect(this.stdout);
       const stderr = collect(this.stderr);
       await this.exec(command);
+      // A command may exit without reading all its input (`head -c 10`); the rest is dropped, as
+      // a pipe's reader going away drops it, instead of an unhandled 'error' ending the process.
+      this.stdin.on('error', () => {});
       this.stdin.end(options.stdin ?? undefined);
       const [out, err, exit] = await Promise.all([stdout, stderr, this.wait()]);
       return { stdout: out, stderr: err, ...exit };

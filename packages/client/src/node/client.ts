@@ -20,10 +20,12 @@ import { type ChannelHost, ChannelStream } from '@seashell/connection/node';
 import {
   type AlgorithmPreferences,
   DisconnectReason,
+  type Negotiated,
   type PrivateKey,
   type PublicKey,
   parsePublicKey,
   SshError,
+  sanitizeText,
   TimeoutError,
 } from '@seashell/transport';
 import { SocketDriver } from '@seashell/transport/node';
@@ -31,6 +33,16 @@ import { ClientConnection, type ClientConnectionEvent } from '../client-connecti
 import { ClientSession, type ExecOptions, type ExecResult } from './client-session.js';
 
 type MaybePromise<T> = T | Promise<T>;
+
+/** Banners longer than this are cut (OpenSSH's regress sends up to 10000 bytes). */
+const MAX_BANNER_LENGTH = 64 * 1024;
+
+/** The server's answer to a global request. */
+export interface GlobalReply {
+  readonly ok: boolean;
+  /** Response data of REQUEST_SUCCESS (empty on failure). */
+  readonly data: Uint8Array;
+}
 
 /** A way to authenticate, tried in the order given (after `none`). */
 export type AuthMethod =
@@ -71,8 +83,10 @@ export interface ConnectOptions {
   /** Time for TCP connect, key exchange and authentication together (milliseconds; default 60 s). */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
-  /** The server's USERAUTH_BANNER, already sanitised. */
+  /** The server's USERAUTH_BANNER, already sanitised (CR LF as LF, control characters escaped). */
   readonly onBanner?: (message: string) => void;
+  /** A key exchange finished (`first` for the initial one): the algorithms in use. */
+  readonly onKex?: (negotiated: Negotiated, first: boolean) => void;
   /** Lines the server sent before its version line. */
   readonly onPreamble?: (lines: readonly string[]) => void;
 }
@@ -132,6 +146,7 @@ export class Client implements ChannelHost {
   #closedError: Error | undefined;
   #isClosed = false;
   readonly #closedWaiters: (() => void)[] = [];
+  readonly #globalReplies: { resolve: (r: GlobalReply) => void; reject: (e: Error) => void }[] = [];
   /** The server's host key, once accepted. */
   hostKey: PublicKey | undefined;
 
@@ -212,6 +227,18 @@ export class Client implements ChannelHost {
     return session.run(command, options);
   }
 
+  /**
+   * Sends a global request with want_reply (RFC 4254 §4) and resolves with the answer; a server
+   * answers requests it does not know with failure, which is what keepalives rely on.
+   */
+  globalRequest(name: string, data?: Uint8Array): Promise<GlobalReply> {
+    if (this.#isClosed)
+      return Promise.reject(this.#closedError ?? new SshError('ERR_SSH_CLOSED', 'connection closed'));
+    this.connection.sendGlobalRequest(name, true, data);
+    this.service();
+    return new Promise((resolve, reject) => this.#globalReplies.push({ resolve, reject }));
+  }
+
   /** Asks for a key re-exchange now (RFC 4253 §9). */
   rekey(): void {
     this.#core.transport.rekey();
@@ -281,7 +308,11 @@ export class Client implements ChannelHost {
         this.#checkHostKey(e.hostKey, e.algorithm);
         return;
       case 'banner':
-        this.#options.onBanner?.(e.message);
+        // RFC 4252 §5.4: the client should filter control characters before displaying.
+        this.#options.onBanner?.(sanitizeText(e.message.replaceAll('\r\n', '\n'), MAX_BANNER_LENGTH));
+        return;
+      case 'kex-done':
+        this.#options.onKex?.(e.negotiated, e.first);
         return;
       case 'password':
         this.#password(e.id, e.attempt);
@@ -338,6 +369,9 @@ export class Client implements ChannelHost {
       }
       case 'global-request':
         if (e.wantReply) this.connection.answerGlobalRequest(false);
+        return;
+      case 'global-reply':
+        this.#globalReplies.shift()?.resolve({ ok: e.ok, data: e.data.slice() });
         return;
       default:
         return;
@@ -413,6 +447,7 @@ export class Client implements ChannelHost {
     const failure = reason ?? new SshError('ERR_SSH_CLOSED', 'connection closed');
     for (const p of this.#opening.values()) p.reject(failure);
     this.#opening.clear();
+    for (const r of this.#globalReplies.splice(0)) r.reject(failure);
     for (const s of this.#sessions.values()) s.onClose();
     this.#sessions.clear();
     for (const w of this.#closedWaiters.splice(0)) w();

@@ -1,5 +1,12 @@
 /** Node adapters of @seashell/client: `connect()`, `Client` and `ClientSession`. */
-export { type AuthMethod, Client, type ConnectOptions, connect, type HostKeyInfo } from './client.js';
+export {
+  type AuthMethod,
+  Client,
+  type ConnectOptions,
+  connect,
+  type GlobalReply,
+  type HostKeyInfo,
+} from './client.js';
 export {
   ClientSession,
   type ExecOptions,

@@ -1,0 +1,92 @@
+/**
+ * The keys the `seashell` CLI offers, found as ssh(1) finds them: the IdentityFile list (`-i`),
+ * or, when none was given, the default `~/.ssh/id_*` files that exist. A file that cannot be used
+ * is reported and skipped, never fatal: a missing `-i` file, a private key others can read
+ * (OpenSSH ignores those too), a passphrase-protected key (not supported yet), a format we do not
+ * read. The keys are offered with the signature algorithms PubkeyAcceptedAlgorithms allows.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { EncryptedKeyError, isOpenSshPrivateKey, parseOpenSshPrivateKey } from '@seashell/auth';
+import { fingerprintSha256, type PrivateKey, type PublicKey } from '@seashell/transport';
+import type { CliLog } from './cli-log.js';
+import type { AuthMethod } from './client.js';
+
+/** The default identities, in the order they are offered. */
+export const DEFAULT_IDENTITY_FILES = ['~/.ssh/id_ed25519', '~/.ssh/id_ecdsa', '~/.ssh/id_rsa'] as const;
+
+/** A key ready to offer, with the file it came from. */
+export interface Identity {
+  readonly path: string;
+  readonly key: PrivateKey;
+  readonly comment: string;
+}
+
+/**
+ * Loads the identity files. `explicit` files (named by the user) are reported at the default log
+ * level when unusable; default ones only at -v, since most people have only some of them.
+ */
+export async function loadIdentities(
+  paths: readonly string[],
+  explicit: boolean,
+  log: CliLog,
+  uid = process.getuid?.(),
+): Promise<Identity[]> {
+  const identities: Identity[] = [];
+  const report = (message: string) => (explicit ? log.info(message) : log.debug(message));
+  for (const path of paths) {
+    let text: string;
+    try {
+      const info = await stat(path);
+      // OpenSSH refuses a private key of ours that others may read ("UNPROTECTED PRIVATE KEY FILE").
+      if (uid !== undefined && info.uid === uid && (info.mode & 0o077) !== 0) {
+        log.info(
+          `Permissions 0${(info.mode & 0o777).toString(8)} for '${path}' are too open; the key is ignored (it must not be readable by others).`,
+        );
+        continue;
+      }
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      report(
+        `Warning: Identity file ${path} not accessible: ${code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}.`,
+      );
+      continue;
+    }
+    if (!isOpenSshPrivateKey(text)) {
+      report(
+        `Load key "${path}": not an OpenSSH private key (seashell reads only the openssh-key-v1 format yet)`,
+      );
+      continue;
+    }
+    try {
+      const { privateKey, comment } = parseOpenSshPrivateKey(text);
+      log.debug(
+        `Will attempt key: ${path} ${privateKey.publicKey.type} ${fingerprintSha256(privateKey.publicKey)}`,
+      );
+      identities.push({ path, key: privateKey, comment });
+    } catch (e) {
+      if (e instanceof EncryptedKeyError)
+        report(`Load key "${path}": passphrase-protected keys are not supported by seashell yet; skipped`);
+      else report(`Load key "${path}": invalid format (${(e as Error).message})`);
+    }
+  }
+  return identities;
+}
+
+/**
+ * The identity as an auth method offering only the signature algorithms `accepted` allows (RSA
+ * keys sign with several); undefined when none is allowed.
+ */
+export function publicKeyMethod(identity: Identity, accepted: readonly string[]): AuthMethod | undefined {
+  const key = identity.key;
+  const algorithms = key.publicKey.signatureAlgorithms.filter((a) => accepted.includes(a));
+  if (algorithms.length === 0) return undefined;
+  const publicKey: PublicKey = {
+    type: key.publicKey.type,
+    blob: key.publicKey.blob,
+    signatureAlgorithms: algorithms,
+    verify: (data, signature, allowed) => key.publicKey.verify(data, signature, allowed),
+    equals: (other) => key.publicKey.equals(other),
+  };
+  return { type: 'publickey', publicKey, sign: (data, algorithm) => key.sign(data, algorithm) };
+}
