@@ -1,8 +1,8 @@
 /** The pieces of the exec handler that need no connection: environment, terminal modes, signals. */
 import { spawnSync } from 'node:child_process';
 import { TerminalMode as M } from '@seashell/connection';
+import { matchWildcard } from '@seashell/transport';
 import { describe, expect, it } from 'vitest';
-import { matchesAnyPattern } from '../src/node/match-pattern.js';
 import { SIGNAL_NAMES, signalName } from '../src/node/process-signals.js';
 import { ptyWrapperScript } from '../src/node/pty-process.js';
 import type { Pty, Session, SessionContext } from '../src/node/session.js';
@@ -68,15 +68,15 @@ describe('sessionEnvironment (sshd do_setup_env)', () => {
   });
 });
 
-describe('matchesAnyPattern (OpenSSH match_pattern)', () => {
+describe('matchWildcard (OpenSSH match_pattern), as AcceptEnv uses it', () => {
   it('knows * and ? and nothing else', () => {
-    expect(matchesAnyPattern('LC_ALL', ['LC_*'])).toBe(true);
-    expect(matchesAnyPattern('LC_', ['LC_*'])).toBe(true);
-    expect(matchesAnyPattern('XLC_ALL', ['LC_*'])).toBe(false);
-    expect(matchesAnyPattern('AB', ['A?'])).toBe(true);
-    expect(matchesAnyPattern('A.B', ['A?B'])).toBe(true);
-    expect(matchesAnyPattern('AxB', ['A.B'])).toBe(false);
-    expect(matchesAnyPattern('aes128-gcm@openssh.com', ['*-gcm@openssh.com'])).toBe(true);
+    expect(matchWildcard('LC_ALL', 'LC_*')).toBe(true);
+    expect(matchWildcard('LC_', 'LC_*')).toBe(true);
+    expect(matchWildcard('XLC_ALL', 'LC_*')).toBe(false);
+    expect(matchWildcard('AB', 'A?')).toBe(true);
+    expect(matchWildcard('A.B', 'A?B')).toBe(true);
+    expect(matchWildcard('AxB', 'A.B')).toBe(false);
+    expect(matchWildcard('aes128-gcm@openssh.com', '*-gcm@openssh.com')).toBe(true);
   });
 });
 

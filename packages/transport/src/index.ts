@@ -2,6 +2,7 @@
  * @seashell/transport — RFC 4253: wire codec, version exchange, binary packet protocol,
  * key exchange and rekey, ciphers, MACs, public keys and signatures.
  */
+export * from './algorithm-list.js';
 export * from './algorithms.js';
 export type { PacketOpener, PacketSealer } from './cipher/types.js';
 export * from './errors.js';
@@ -21,6 +22,7 @@ export { MAX_PACKET_LENGTH } from './packet-framer.js';
 export { defaultRandomBytes, type RandomBytes } from './random.js';
 export * from './transport.js';
 export { formatVersionLine } from './version-exchange.js';
+export { matchWildcard } from './wildcard.js';
 export { base64Decode, base64Encode } from './wire/base64.js';
 export * from './wire/bytes.js';
 export * from './wire/codec.js';

@@ -4,7 +4,7 @@
  * resolved, BatchMode's consequences applied, the environment to send collected.
  */
 import { hostname } from 'node:os';
-import { matchWildcard } from '@seashell/auth';
+import { matchWildcard } from '@seashell/transport';
 import { ALGORITHM_OPTIONS, type AlgorithmOption, resolveAlgorithmList } from './algorithm-list.js';
 import type { CommandLine } from './cli-args.js';
 import type { LogLevel } from './cli-log.js';

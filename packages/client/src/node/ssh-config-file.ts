@@ -6,7 +6,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { matchHostPatterns, matchWildcard } from '@seashell/auth';
+import { matchHostPatterns } from '@seashell/auth';
+import { matchWildcard } from '@seashell/transport';
 import { ConfigError, type SshConfig, splitConfigLine, where } from './ssh-config.js';
 import { applyConfigLine } from './ssh-config-keywords.js';
 

@@ -4,7 +4,7 @@
  * it changes nothing we do (TCPKeepAlive, ForwardAgent=no, …) and is an error otherwise ("not
  * supported by seashell yet"), so that a script never silently gets less than it asked for.
  */
-import { matchWildcard } from '@seashell/auth';
+import { matchWildcard } from '@seashell/transport';
 import { type AlgorithmOption, checkAlgorithmList } from './algorithm-list.js';
 import { parseLogLevel } from './cli-log.js';
 import {

@@ -5,7 +5,7 @@
  * variables, which a client cannot override.
  */
 import { userInfo } from 'node:os';
-import { matchesAnyPattern } from './match-pattern.js';
+import { matchWildcard } from '@seashell/transport';
 import type { Session } from './session.js';
 
 /** The OS account commands run as. */
@@ -57,7 +57,8 @@ export function sessionEnvironment(
     const name = pair.slice(0, eq);
     const value = pair.slice(eq + 1);
     // A NUL cannot be passed to exec(2) and would make spawn throw.
-    if (NAME.test(name) && !value.includes('\0') && matchesAnyPattern(name, acceptEnv)) env[name] = value;
+    if (NAME.test(name) && !value.includes('\0') && acceptEnv.some((pattern) => matchWildcard(name, pattern)))
+      env[name] = value;
   }
   const c = session.context;
   env.SSH_CLIENT = `${c.remoteAddress} ${c.remotePort} ${c.localPort}`;

@@ -3,16 +3,7 @@
  * `-o Name=Value` with the sshd_config(5) keywords it implements. Parsing is pure — no files are
  * read here — so every mistake is reported before anything starts, with exit code 1.
  */
-import {
-  CIPHERS,
-  DEFAULT_CIPHERS,
-  DEFAULT_HOST_KEY_ALGORITHMS,
-  DEFAULT_KEX,
-  DEFAULT_MACS,
-  KEX_METHODS,
-  MACS,
-  SUPPORTED_SIGNATURE_ALGORITHMS,
-} from '@seashell/transport';
+import { ALGORITHM_OPTIONS } from '@seashell/transport';
 import { type AlgorithmKind, AlgorithmListError, resolveAlgorithmList } from './algorithm-list.js';
 
 /** A mistake on the command line; the message is for the operator. */
@@ -93,18 +84,13 @@ on a pseudo-terminal when the client asks for one.
 `;
 
 const ALGORITHM_KINDS = {
-  kexalgorithms: { keyword: 'KexAlgorithms', defaults: DEFAULT_KEX, supported: Object.keys(KEX_METHODS) },
-  ciphers: { keyword: 'Ciphers', defaults: DEFAULT_CIPHERS, supported: Object.keys(CIPHERS) },
-  macs: { keyword: 'MACs', defaults: DEFAULT_MACS, supported: Object.keys(MACS) },
-  hostkeyalgorithms: {
-    keyword: 'HostKeyAlgorithms',
-    defaults: DEFAULT_HOST_KEY_ALGORITHMS,
-    supported: SUPPORTED_SIGNATURE_ALGORITHMS,
-  },
+  kexalgorithms: { keyword: 'KexAlgorithms', ...ALGORITHM_OPTIONS.KexAlgorithms },
+  ciphers: { keyword: 'Ciphers', ...ALGORITHM_OPTIONS.Ciphers },
+  macs: { keyword: 'MACs', ...ALGORITHM_OPTIONS.MACs },
+  hostkeyalgorithms: { keyword: 'HostKeyAlgorithms', ...ALGORITHM_OPTIONS.HostKeyAlgorithms },
   pubkeyacceptedalgorithms: {
     keyword: 'PubkeyAcceptedAlgorithms',
-    defaults: DEFAULT_HOST_KEY_ALGORITHMS,
-    supported: SUPPORTED_SIGNATURE_ALGORITHMS,
+    ...ALGORITHM_OPTIONS.PubkeyAcceptedAlgorithms,
   },
 } as const satisfies Record<string, AlgorithmKind>;
 
