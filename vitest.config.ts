@@ -27,6 +27,13 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'fuzz',
+          include: ['conformance/fuzz/**/*.test.ts'],
+          testTimeout: 600_000,
+        },
+      },
+      {
+        test: {
           name: 'interop',
           include: ['conformance/test/**/*.test.ts'],
           testTimeout: 120_000,
