@@ -7,7 +7,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { EncryptedKeyError, isOpenSshPrivateKey, parseOpenSshPrivateKey } from '@seashell/auth';
-import { fingerprintSha256, type PrivateKey, type PublicKey } from '@seashell/transport';
+import { fingerprintSha256, type PrivateKey } from '@seashell/transport';
+import { offeringAlgorithms } from './agent-auth.js';
 import type { CliLog } from './cli-log.js';
 import type { AuthMethod } from './client.js';
 
@@ -79,14 +80,7 @@ export async function loadIdentities(
  */
 export function publicKeyMethod(identity: Identity, accepted: readonly string[]): AuthMethod | undefined {
   const key = identity.key;
-  const algorithms = key.publicKey.signatureAlgorithms.filter((a) => accepted.includes(a));
-  if (algorithms.length === 0) return undefined;
-  const publicKey: PublicKey = {
-    type: key.publicKey.type,
-    blob: key.publicKey.blob,
-    signatureAlgorithms: algorithms,
-    verify: (data, signature, allowed) => key.publicKey.verify(data, signature, allowed),
-    equals: (other) => key.publicKey.equals(other),
-  };
+  const publicKey = offeringAlgorithms(key.publicKey, accepted);
+  if (publicKey === undefined) return undefined;
   return { type: 'publickey', publicKey, sign: (data, algorithm) => key.sign(data, algorithm) };
 }
