@@ -51,7 +51,7 @@ describe('IdentityAgent (ssh_config(5))', () => {
 
 describe('the order keys are offered in (pubkey_prepare)', () => {
   const fixed = (n: number) => (len: number) => new Uint8Array(len).fill(n);
-  const [a, b, c, d] = [1, 2, 3, 4].map((n) => generateKey('ssh-ed25519', fixed(n))) as [
+  const [a, b, c, d] = [1, 2, 3, 4].map((n) => generateKey('ssh-ed25519', fixed(n)) as PrivateKey) as [
     PrivateKey,
     PrivateKey,
     PrivateKey,

@@ -48,7 +48,9 @@ export async function loadIdentities(
       text = await readFile(path, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      report(
+      // ssh warns only when the .pub is missing too: the .pub alone names a key an agent may hold.
+      const quiet = code === 'ENOENT' && (await exists(`${path}.pub`));
+      (quiet ? log.debug.bind(log) : report)(
         `Warning: Identity file ${path} not accessible: ${code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}.`,
       );
       continue;
@@ -72,6 +74,15 @@ export async function loadIdentities(
     }
   }
   return identities;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
