@@ -156,7 +156,11 @@ export class AgentClient {
    * constraints). Adding a key the agent holds replaces its comment and constraints.
    * @throws AgentFailureError when the agent refuses the key or a constraint.
    */
-  async add(key: OpenSshPrivateKeyType, options: AgentAddOptions = {}, request: AgentRequestOptions = {}) {
+  async add(
+    key: OpenSshPrivateKeyType,
+    options: AgentAddOptions = {},
+    request: AgentRequestOptions = {},
+  ): Promise<void> {
     if (!isWritablePrivateKey(key))
       throw new TypeError('only ed25519, ECDSA and RSA keys can be sent to an agent');
     const constraints: AgentConstraint[] = [];
@@ -207,7 +211,11 @@ export class AgentClient {
    * (SSH_AGENT_SUCCESS or SSH_AGENT_EXTENSION_RESPONSE with whatever the extension defines).
    * @throws AgentFailureError for SSH_AGENT_FAILURE or SSH_AGENT_EXTENSION_FAILURE.
    */
-  async extension(name: string, contents: Uint8Array = new Uint8Array(0), options: AgentRequestOptions = {}) {
+  async extension(
+    name: string,
+    contents: Uint8Array = new Uint8Array(0),
+    options: AgentRequestOptions = {},
+  ): Promise<Uint8Array> {
     const reply = await this.#call(AgentExtension.encode({ name, contents }), options);
     if (FAILURES.has(reply[0]!)) throw new AgentFailureError(`the ${name} extension`);
     return reply;

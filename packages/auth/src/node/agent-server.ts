@@ -55,25 +55,26 @@ export class AgentServer {
 
   /** Binds the socket with mode 0600. */
   async listen(): Promise<void> {
-    // The socket file takes its mode from the umask at bind time: make it 0600 from the start
-    // where we may (not in worker threads), and chmod after in any case.
-    let previous: number | undefined;
-    try {
-      previous = process.umask(0o177);
-    } catch {
-      previous = undefined;
-    }
-    try {
-      await new Promise<void>((resolve, reject) => {
-        this.#server.once('error', reject);
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      // The socket file takes its mode from the umask at bind(), which listen() does before it
+      // returns for a path: make it 0600 from the start where we may (not in worker threads),
+      // for that one call only, and chmod after in any case.
+      let previous: number | undefined;
+      try {
+        previous = process.umask(0o177);
+      } catch {
+        previous = undefined;
+      }
+      try {
         this.#server.listen(this.path, () => {
           this.#server.off('error', reject);
           resolve();
         });
-      });
-    } finally {
-      if (previous !== undefined) process.umask(previous);
-    }
+      } finally {
+        if (previous !== undefined) process.umask(previous);
+      }
+    });
     await chmod(this.path, 0o600);
     this.#scheduleExpiry();
   }
