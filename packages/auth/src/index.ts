@@ -1,7 +1,16 @@
 /**
  * @seashell/auth — RFC 4252 user authentication (the client and server state machines) and the
- * OpenSSH file formats: public and private keys, authorized_keys, known_hosts.
+ * OpenSSH file formats: public and private keys, authorized_keys, known_hosts; and the ssh-agent
+ * protocol (a client, and a keyring that serves it). The unix-socket adapters are in `./node`.
  */
+export * from './agent/agent-client.js';
+export * from './agent/agent-constraints.js';
+export * from './agent/agent-errors.js';
+export * from './agent/agent-framing.js';
+export * from './agent/agent-keyring.js';
+export * from './agent/agent-keyring-connection.js';
+export * from './agent/agent-messages.js';
+export * from './agent/agent-protocol.js';
 export {
   ClientAuth,
   type ClientAuthConfig,

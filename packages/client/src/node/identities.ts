@@ -7,7 +7,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { EncryptedKeyError, isOpenSshPrivateKey, parseOpenSshPrivateKey } from '@seashell/auth';
-import { fingerprintSha256, type PrivateKey, type PublicKey } from '@seashell/transport';
+import { fingerprintSha256, type PrivateKey } from '@seashell/transport';
+import { offeringAlgorithms } from './agent-auth.js';
 import type { CliLog } from './cli-log.js';
 import type { AuthMethod } from './client.js';
 
@@ -47,7 +48,9 @@ export async function loadIdentities(
       text = await readFile(path, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      report(
+      // ssh warns only when the .pub is missing too: the .pub alone names a key an agent may hold.
+      const quiet = code === 'ENOENT' && (await exists(`${path}.pub`));
+      (quiet ? log.debug.bind(log) : report)(
         `Warning: Identity file ${path} not accessible: ${code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}.`,
       );
       continue;
@@ -73,20 +76,22 @@ export async function loadIdentities(
   return identities;
 }
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The identity as an auth method offering only the signature algorithms `accepted` allows (RSA
  * keys sign with several); undefined when none is allowed.
  */
 export function publicKeyMethod(identity: Identity, accepted: readonly string[]): AuthMethod | undefined {
   const key = identity.key;
-  const algorithms = key.publicKey.signatureAlgorithms.filter((a) => accepted.includes(a));
-  if (algorithms.length === 0) return undefined;
-  const publicKey: PublicKey = {
-    type: key.publicKey.type,
-    blob: key.publicKey.blob,
-    signatureAlgorithms: algorithms,
-    verify: (data, signature, allowed) => key.publicKey.verify(data, signature, allowed),
-    equals: (other) => key.publicKey.equals(other),
-  };
+  const publicKey = offeringAlgorithms(key.publicKey, accepted);
+  if (publicKey === undefined) return undefined;
   return { type: 'publickey', publicKey, sign: (data, algorithm) => key.sign(data, algorithm) };
 }

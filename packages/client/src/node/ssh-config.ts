@@ -19,6 +19,8 @@ export interface SshConfig {
   /** Accumulates, in order (`-i` and IdentityFile). */
   readonly identityFiles: string[];
   identitiesOnly?: boolean;
+  /** As written: `none`, `SSH_AUTH_SOCK`, `$VAR` or a path with tokens; resolved when connecting. */
+  identityAgent?: string;
   /** Algorithm specs as written (`+aes128-cbc`), checked; resolved when connecting. */
   readonly algorithms: Partial<Record<AlgorithmOption, string>>;
   preferredAuthentications?: readonly string[];
