@@ -86,8 +86,14 @@ export function validServerScript(): Uint8Array[] {
   ];
 }
 
+/** RFC 4252 messages only (the auth package also declares the agent protocol's). */
 const authTable = Object.values(auth).filter(
-  (m): m is typeof UserauthRequest => typeof m === 'object' && m !== null && 'number' in m && 'fields' in m,
+  (m): m is typeof UserauthRequest =>
+    typeof m === 'object' &&
+    m !== null &&
+    'number' in m &&
+    'fields' in m &&
+    String(m.name).startsWith('SSH_MSG_USERAUTH'),
 );
 const tables = [...CONNECTION_MESSAGES, ...authTable];
 
