@@ -62,8 +62,9 @@ function multiplyFolded(f: Int16Array | Int8Array, g: Int8Array): Int32Array {
   }
   // x^P = x + 1: fold the high half down (the targets all lie below P, so one pass suffices).
   for (let i = 2 * P - 2; i >= P; i--) {
-    fg[i - P]! += fg[i];
-    fg[i - P + 1]! += fg[i];
+    const top = fg[i]!;
+    fg[i - P]! += top;
+    fg[i - P + 1]! += top;
   }
   return fg;
 }

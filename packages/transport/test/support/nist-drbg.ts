@@ -25,7 +25,12 @@ export function nistKatRandom(entropy: Uint8Array): (length: number) => Uint8Arr
       increment();
       temp.set(block(), 16 * i);
     }
-    if (provided) for (let i = 0; i < 48; i++) temp[i]! ^= provided[i];
+    if (provided) {
+      for (let i = 0; i < 48; i++) {
+        const byte = provided[i]!;
+        temp[i]! ^= byte;
+      }
+    }
     key = temp.slice(0, 32);
     v = temp.slice(32, 48);
   };
