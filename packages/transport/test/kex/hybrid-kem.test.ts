@@ -8,13 +8,12 @@ import { sha3_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { describe, expect, it } from 'vitest';
-import { DisconnectReason, SshProtocolError } from '../../src/errors.js';
 import { mlkem768x25519, sntrup761x25519 } from '../../src/kex/hybrid-kem.js';
 import type { KexMethod } from '../../src/kex/method.js';
 import { sntrup761Encapsulate, sntrup761Keypair } from '../../src/kex/sntrup761.js';
 import { KexEcdhInit, KexEcdhReply } from '../../src/messages.js';
 import { SshWriter } from '../../src/wire/writer.js';
-import { kexContext, kexHostKey, runKex } from '../support/kex-session.js';
+import { expectKexFailed, kexContext, kexHostKey, runKex } from '../support/kex-session.js';
 import { seededRandom } from '../support/pair.js';
 
 /**
@@ -80,17 +79,6 @@ const methods = [
     hash: sha512,
   },
 ] as const;
-
-function expectKexFailed(run: () => unknown): void {
-  try {
-    run();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SshProtocolError);
-    expect((e as SshProtocolError).reason).toBe(DisconnectReason.KEY_EXCHANGE_FAILED);
-    return;
-  }
-  throw new Error('expected KEY_EXCHANGE_FAILED');
-}
 
 /** The server session's answer to a client share, or the error it throws. */
 function serverReceives(method: KexMethod, clientShare: Uint8Array): () => unknown {

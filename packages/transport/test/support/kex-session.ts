@@ -2,6 +2,7 @@
  * Runs one key exchange method's client and server sessions against each other directly, below
  * the transport, with fixed randomness: for known answers and for feeding a side hostile messages.
  */
+import { DisconnectReason, SshProtocolError } from '../../src/errors.js';
 import type { KexContext, KexHostKey, KexMethod, KexResult, KexSession } from '../../src/kex/method.js';
 import { seededRandom, testHostKey } from './pair.js';
 
@@ -67,4 +68,17 @@ export function runKex(
   }
   if (!results.client || !results.server) throw new Error('key exchange did not finish');
   return { client: results.client, server: results.server, messages };
+}
+
+/** Runs `fn` and checks it threw SshProtocolError with KEY_EXCHANGE_FAILED (RFC 4253 §11.1 reason 3). */
+export function expectKexFailed(fn: () => unknown): SshProtocolError {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof SshProtocolError)) throw e;
+    if (e.reason !== DisconnectReason.KEY_EXCHANGE_FAILED)
+      throw new Error(`expected KEY_EXCHANGE_FAILED, got reason ${e.reason}: ${e.message}`);
+    return e;
+  }
+  throw new Error('expected KEY_EXCHANGE_FAILED, nothing was thrown');
 }
