@@ -183,7 +183,7 @@ describe('on the wire: a DISCONNECT with the reason, then closed', () => {
     ['diffie-hellman-group14-sha256', KexDhInit.encode({ e: 1n }), DisconnectReason.KEY_EXCHANGE_FAILED],
     [
       'diffie-hellman-group16-sha512',
-      KexDhInit.encode({ e: MODP_GROUP_14.p }),
+      KexDhInit.encode({ e: MODP_GROUP_16.p - 1n }),
       DisconnectReason.KEY_EXCHANGE_FAILED,
     ],
     [
