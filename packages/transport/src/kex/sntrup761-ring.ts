@@ -18,18 +18,19 @@ export const Q12 = (Q - 1) / 2;
 /** Weight of a short polynomial: exactly W coefficients are non-zero. */
 export const W = 286;
 
-/** x mod q, centred in [-Q12, Q12], for |x| below 2^31 - Q12. */
+const INVERSE_Q = 1 / Q;
+
+/**
+ * x mod q, centred in [-Q12, Q12], for |x| below 2^31. x/q is never within 1/(2q) of a half
+ * integer (q is odd), far more than the rounding error of the division, so rounding is exact.
+ */
 export function freezeQ(x: number): number {
-  let r = (x + Q12) % Q;
-  r += (r >> 31) & Q;
-  return r - Q12;
+  return x - Q * Math.round(x * INVERSE_Q);
 }
 
-/** x mod 3 as -1, 0 or 1, for |x| below 2^31. */
+/** x mod 3 as -1, 0 or 1, for |x| below 2^31 (same argument as freezeQ). */
 export function freeze3(x: number): number {
-  let r = (x + 1) % 3;
-  r += (r >> 31) & 3;
-  return r - 1;
+  return x - 3 * Math.round(x * (1 / 3));
 }
 
 /** 0 if x is 0, else -1. */
@@ -124,28 +125,18 @@ function divstepStart(input: Int8Array): { f: Int16Array; g: Int16Array } {
   return { f, g };
 }
 
-/**
- * One divstep's bookkeeping shared by both reciprocals: shifts v, decides the swap, updates delta
- * and swaps (f, g) and (v, r) under the mask. Returns the new delta.
- */
-function divstepSwap(f: Int16Array, g: Int16Array, v: Int16Array, r: Int16Array, delta: number): number {
-  v.copyWithin(1, 0, P);
-  v[0] = 0;
-  const swap = negativeMask(-delta) & nonzeroMask(g[0]!);
-  delta ^= swap & (delta ^ -delta);
-  delta += 1;
-  for (let i = 0; i <= P; i++) {
-    let t = swap & (f[i]! ^ g[i]!);
-    f[i]! ^= t;
-    g[i]! ^= t;
-    t = swap & (v[i]! ^ r[i]!);
-    v[i]! ^= t;
-    r[i]! ^= t;
-  }
-  return delta;
+/** -1 when this divstep swaps (delta > 0 and g[0] != 0), else 0. */
+function swapMask(delta: number, g0: number): number {
+  return negativeMask(-delta) & nonzeroMask(g0);
 }
 
-/** 1/s in R/3, or undefined when s is not invertible there. */
+/**
+ * 1/s in R/3, or undefined when s is not invertible there.
+ *
+ * Each of the 2P-1 divsteps of the reference (v <- x·v; maybe swap (f, g) and (v, r); eliminate
+ * g[0] with f[0]; g <- g/x) is fused into one pass over the coefficients: the shift of v is
+ * carried along, and g is written one place down as it is updated (its new g[0] is always 0).
+ */
 export function reciprocalR3(s: Int8Array): Int8Array | undefined {
   const { f, g } = divstepStart(s);
   const v = new Int16Array(P + 1);
@@ -153,13 +144,31 @@ export function reciprocalR3(s: Int8Array): Int8Array | undefined {
   r[0] = 1;
   let delta = 1;
   for (let loop = 0; loop < 2 * P - 1; loop++) {
-    delta = divstepSwap(f, g, v, r, delta);
-    const sign = -g[0]! * f[0]!;
+    const swap = swapMask(delta, g[0]!);
+    delta ^= swap & (delta ^ -delta);
+    delta += 1;
+    const t0 = swap & (f[0]! ^ g[0]!);
+    const f0 = f[0]! ^ t0;
+    const g0 = g[0]! ^ t0;
+    const sign = -g0 * f0;
+    let carry = 0;
     for (let i = 0; i <= P; i++) {
-      g[i] = freeze3(g[i]! + sign * f[i]!);
-      r[i] = freeze3(r[i]! + sign * v[i]!);
+      let fi = f[i]!;
+      let gi = g[i]!;
+      let vi = carry;
+      carry = v[i]!;
+      let ri = r[i]!;
+      let t = swap & (fi ^ gi);
+      fi ^= t;
+      gi ^= t;
+      t = swap & (vi ^ ri);
+      vi ^= t;
+      ri ^= t;
+      f[i] = fi;
+      v[i] = vi;
+      if (i > 0) g[i - 1] = freeze3(gi + sign * fi);
+      r[i] = freeze3(ri + sign * vi);
     }
-    g.copyWithin(0, 1);
     g[P] = 0;
   }
   const sign = f[0]!;
@@ -176,14 +185,30 @@ export function reciprocal3Rq(s: Int8Array): Int16Array | undefined {
   r[0] = reciprocalQ(3);
   let delta = 1;
   for (let loop = 0; loop < 2 * P - 1; loop++) {
-    delta = divstepSwap(f, g, v, r, delta);
-    const f0 = f[0]!;
-    const g0 = g[0]!;
+    const swap = swapMask(delta, g[0]!);
+    delta ^= swap & (delta ^ -delta);
+    delta += 1;
+    const t0 = swap & (f[0]! ^ g[0]!);
+    const f0 = f[0]! ^ t0;
+    const g0 = g[0]! ^ t0;
+    let carry = 0;
     for (let i = 0; i <= P; i++) {
-      g[i] = freezeQ(f0 * g[i]! - g0 * f[i]!);
-      r[i] = freezeQ(f0 * r[i]! - g0 * v[i]!);
+      let fi = f[i]!;
+      let gi = g[i]!;
+      let vi = carry;
+      carry = v[i]!;
+      let ri = r[i]!;
+      let t = swap & (fi ^ gi);
+      fi ^= t;
+      gi ^= t;
+      t = swap & (vi ^ ri);
+      vi ^= t;
+      ri ^= t;
+      f[i] = fi;
+      v[i] = vi;
+      if (i > 0) g[i - 1] = freezeQ(f0 * gi - g0 * fi);
+      r[i] = freezeQ(f0 * ri - g0 * vi);
     }
-    g.copyWithin(0, 1);
     g[P] = 0;
   }
   const scale = reciprocalQ(f[0]!);
