@@ -4,7 +4,9 @@
  */
 import { createDiffieHellman } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SshDecodeError } from '../../src/errors.js';
 import { dhAgree, dhExponentBits, dhKeyPair } from '../../src/kex/dh.js';
 import { dhEstimate, groupExchangeRequest } from '../../src/kex/dh-gex.js';
 import {
@@ -14,10 +16,13 @@ import {
   MODP_GROUP_16,
   MODP_GROUP_18,
 } from '../../src/kex/dh-groups.js';
+import * as dhMessages from '../../src/kex/dh-messages.js';
 import { BUILT_IN_MODULI, chooseGroup, parseModuli, parseModuliLine } from '../../src/kex/moduli.js';
 import { readModuliFile } from '../../src/node/moduli.js';
+import type { Fields, MessageSpec } from '../../src/wire/codec.js';
 import { SshReader } from '../../src/wire/reader.js';
 import { unsignedBytes } from '../../src/wire/writer.js';
+import { arbitraryFields } from '../support/arbitraries.js';
 import { kexContext } from '../support/kex-session.js';
 import { seededRandom } from '../support/pair.js';
 
@@ -180,5 +185,25 @@ describe('RFC 4419 §3 group choice, as OpenSSH choose_dh', () => {
         kexContext('a', { dh: { keyBytes: 64, securityBytes: 64, groupExchange: { max: 4096 } } }),
       ),
     ).toEqual({ min: 2048, preferred: 4096, max: 4096 });
+  });
+});
+
+describe('RFC 4253 §8 and RFC 4419 §5 message table (kex/dh-messages.ts)', () => {
+  const table = Object.values(dhMessages) as MessageSpec<Fields>[];
+  it('declares KEXDH_INIT/REPLY (30, 31) and GEX GROUP/INIT/REPLY/REQUEST (31–34)', () => {
+    expect(table.map((m) => m.number).sort((a, b) => a - b)).toEqual([30, 31, 31, 32, 33, 34]);
+  });
+  it.each(
+    table.map((m) => [m.name, m] as const),
+  )('%s: decode(encode(m)) equals m, truncations fail', (_n, spec) => {
+    fc.assert(
+      fc.property(arbitraryFields(spec.fields), (value) => {
+        const encoded = spec.encode(value as never);
+        expect(spec.decode(encoded)).toEqual(value);
+        for (let n = 0; n < encoded.length; n++)
+          expect(() => spec.decode(encoded.subarray(0, n))).toThrow(SshDecodeError);
+      }),
+      { seed: 4419 + spec.number, numRuns: 50 },
+    );
   });
 });
