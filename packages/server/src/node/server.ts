@@ -16,7 +16,7 @@
  */
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { AlgorithmPreferences, PrivateKey, PublicKey, SshError } from '@seashell/transport';
+import type { AlgorithmPreferences, DhGroup, PrivateKey, PublicKey, SshError } from '@seashell/transport';
 import { ServerConnectionHandler } from './connection-handler.js';
 import type { Pty, Session } from './session.js';
 
@@ -64,6 +64,11 @@ export interface ServerOptions {
   readonly maxTimeoutMs?: number;
   /** Re-exchange keys after this many bytes (default 1 GiB). */
   readonly rekeyBytes?: number;
+  /**
+   * Groups for diffie-hellman-group-exchange (RFC 4419). Default: those of /etc/ssh/moduli when it
+   * can be read (`readModuliFile` of `@seashell/transport/node`), else the RFC 3526 groups.
+   */
+  readonly moduli?: readonly DhGroup[];
   /** Sees every new socket; return false to drop it. */
   readonly connCallback?: (socket: Duplex, info: RemoteInfo) => boolean;
   /** Told when a connection ends with an error. */
