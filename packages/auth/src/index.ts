@@ -10,9 +10,12 @@ export {
 } from './client-auth.js';
 export { AuthenticationError } from './errors.js';
 export * from './keys/authorized-keys.js';
+export { bcryptPbkdf } from './keys/bcrypt-pbkdf.js';
 export * from './keys/errors.js';
 export * from './keys/host-pattern.js';
+export * from './keys/key-limits.js';
 export * from './keys/known-hosts.js';
+export { KEY_FILE_CIPHERS, type KeyFileCipherName } from './keys/openssh-key-ciphers.js';
 export * from './keys/openssh-private-key.js';
 export type { OpenSshPrivateKeyType } from './keys/private-key-fields.js';
 export * from './keys/public-key-file.js';
