@@ -124,7 +124,7 @@ export function openOpenSshPrivateKey(text: string, limits?: KeyFileLimits): Ope
       rounds: 0,
       publicKey,
       encrypted: false,
-      open: () => readSection(section, PLAIN_BLOCK_SIZE, publicKey, false),
+      open: () => readSection(section, publicKey, false),
     };
   }
 
@@ -173,7 +173,7 @@ export function openOpenSshPrivateKey(text: string, limits?: KeyFileLimits): Ope
       );
       keyIv.fill(0);
       try {
-        return readSection(section, cipher.blockSize, publicKey, true);
+        return readSection(section, publicKey, true);
       } finally {
         section.fill(0);
       }
@@ -199,12 +199,7 @@ export function parseOpenSshPrivateKey(
   return openOpenSshPrivateKey(text, options.limits).open(options.passphrase);
 }
 
-function readSection(
-  section: Uint8Array,
-  blockSize: number,
-  publicKey: PublicKey,
-  decrypted: boolean,
-): OpenSshPrivateKey {
+function readSection(section: Uint8Array, publicKey: PublicKey, decrypted: boolean): OpenSshPrivateKey {
   const p = new SshReader(section);
   // Equal checkints are how a decryption proves the passphrase right; unencrypted, they check
   // integrity.
@@ -217,8 +212,7 @@ function readSection(
   const privateKey = readPrivateKeyFields(p.ascii(), p);
   const comment = textDecoder.decode(p.string());
   const padding = p.rest();
-  // sshkey.c private2_check_padding: 1, 2, 3, … and shorter than one block.
-  if (padding.length >= blockSize) throw new KeyFileError('private section has too much padding');
+  // sshkey.c private2_check_padding: 1, 2, 3, … (of any length: PuTTY pads past one block).
   for (let i = 0; i < padding.length; i++) {
     if (padding[i] !== ((i + 1) & 0xff)) throw new KeyFileError('private section padding is not 1, 2, 3, …');
   }

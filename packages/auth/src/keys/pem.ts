@@ -42,7 +42,7 @@ export function pemLabel(text: string): string | undefined {
 }
 
 /**
- * Decodes the first PEM block of `text`, which must have one of `labels` when given.
+ * Decodes the first PEM block of `text` that has one of `labels` (any label when not given).
  * @throws KeyFileError for a missing or mismatched END line, bad headers, bad base64, or a file
  *   larger than MAX_KEY_FILE_LENGTH.
  * @example
@@ -51,11 +51,19 @@ export function pemLabel(text: string): string | undefined {
 export function decodePem(text: string, labels?: readonly string[]): PemBlock {
   if (text.length > MAX_KEY_FILE_LENGTH) throw new KeyFileError('key file is too large');
   const lines = text.split('\n').map((l) => l.trim());
-  let i = lines.findIndex((l) => BEGIN_LINE.test(l));
-  if (i < 0) throw new KeyFileError('no -----BEGIN ...----- line');
+  // Blocks with other labels before ours are skipped (`openssl ecparam -genkey` writes an
+  // `EC PARAMETERS` block before the key).
+  let i = lines.findIndex((l) => {
+    const m = BEGIN_LINE.exec(l);
+    return m !== null && (labels === undefined || labels.includes(m[1]!));
+  });
+  if (i < 0) {
+    const other = lines.map((l) => BEGIN_LINE.exec(l)?.[1]).find((l) => l !== undefined);
+    throw new KeyFileError(
+      other === undefined ? 'no -----BEGIN ...----- line' : `a ${other} block is not what was expected here`,
+    );
+  }
   const label = BEGIN_LINE.exec(lines[i]!)![1]!;
-  if (labels !== undefined && !labels.includes(label))
-    throw new KeyFileError(`a ${label} block is not what was expected here`);
   const endLine = `-----END ${label}-----`;
   const end = lines.indexOf(endLine, i + 1);
   if (end < 0) throw new KeyFileError(`no ${endLine} line`);
