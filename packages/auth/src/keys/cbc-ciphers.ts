@@ -61,6 +61,7 @@ export const PADDED_CBC_CIPHERS = {
 
 export type PaddedCbcCipherName = keyof typeof PADDED_CBC_CIPHERS;
 
+/** Whether `name` is one of PADDED_CBC_CIPHERS (a `DEK-Info:` cipher we read). */
 export function isPaddedCbcCipher(name: string): name is PaddedCbcCipherName {
   return Object.hasOwn(PADDED_CBC_CIPHERS, name);
 }

@@ -124,6 +124,7 @@ export class DerReader {
     return v;
   }
 
+  /** An OCTET STRING's contents (a view into the input). */
   octetString(what = 'OCTET STRING'): Uint8Array {
     return this.element(DER_TAG.OCTET_STRING, what).content;
   }
@@ -135,6 +136,7 @@ export class DerReader {
     return content.subarray(1);
   }
 
+  /** A NULL, which must be empty. */
   null(what = 'NULL'): void {
     if (this.element(DER_TAG.NULL, what).content.length !== 0) fail(`${what} has contents`);
   }
@@ -218,6 +220,7 @@ export function derInteger(v: bigint | number): Uint8Array {
   return derElement(DER_TAG.INTEGER, Uint8Array.from(bytes));
 }
 
+/** An OCTET STRING. */
 export function derOctetString(bytes: Uint8Array): Uint8Array {
   return derElement(DER_TAG.OCTET_STRING, bytes);
 }
@@ -229,6 +232,7 @@ export function derBitString(bytes: Uint8Array): Uint8Array {
   return derElement(DER_TAG.BIT_STRING, content);
 }
 
+/** A NULL (AlgorithmIdentifier parameters of RSA and the HMAC PRFs). */
 export function derNull(): Uint8Array {
   return Uint8Array.of(DER_TAG.NULL, 0);
 }
