@@ -5,6 +5,9 @@
 export * from './algorithm-list.js';
 export * from './algorithms.js';
 export type { PacketOpener, PacketSealer } from './cipher/types.js';
+export { defaultCryptoProvider, setDefaultCryptoProvider } from './crypto/default.js';
+export { nobleProvider } from './crypto/noble.js';
+export * from './crypto/provider.js';
 export * from './errors.js';
 export { decodeExtInfo, encodeExtInfo, parseServerSigAlgs } from './ext-info.js';
 export type { Negotiated } from './kex/negotiate.js';

@@ -1,1 +1,3 @@
+export { CRYPTO_PROVIDERS, cryptoProviderNamed } from './crypto-choice.js';
+export { nodeProvider } from './crypto-provider.js';
 export { type DrivenCore, SocketDriver, type SocketDriverOptions } from './socket-driver.js';
