@@ -19,6 +19,8 @@ import {
   STRICT_KEX_S,
 } from './algorithms.js';
 import type { PacketOpener } from './cipher/types.js';
+import { defaultCryptoProvider } from './crypto/default.js';
+import type { CryptoProvider } from './crypto/provider.js';
 import {
   DisconnectReason,
   SshConnectionLostError,
@@ -66,6 +68,12 @@ export interface TransportConfig {
   readonly hostKeys?: readonly PrivateKey[];
   /** Randomness (cookies, padding, ephemeral keys). Default: the platform CSPRNG. */
   readonly random?: RandomBytes;
+  /**
+   * The primitives for this connection: ciphers, MACs, X25519, and the host key's signature
+   * (signing on a server, verifying on a client). Default: `defaultCryptoProvider()`, which is
+   * `nobleProvider` unless the process set another; the Node drivers default to `nodeProvider`.
+   */
+  readonly crypto?: CryptoProvider;
   /** Start a key re-exchange after this many bytes in either direction (default 1 GiB). */
   readonly rekeyBytes?: number;
   /** Server: signature algorithms announced in server-sig-algs (RFC 8308 §3.1). */
@@ -118,6 +126,7 @@ export class Transport {
   readonly role: 'client' | 'server';
   readonly #config: TransportConfig;
   readonly #random: RandomBytes;
+  readonly #crypto: CryptoProvider;
   readonly #decoder: PacketDecoder;
   readonly #encoder: PacketEncoder;
   readonly #ourVersion: string;
@@ -146,6 +155,7 @@ export class Transport {
     this.role = config.role;
     this.#config = config;
     this.#random = config.random ?? defaultRandomBytes;
+    this.#crypto = config.crypto ?? defaultCryptoProvider();
     this.#decoder = new PacketDecoder(config.maxPacketLength);
     this.#encoder = new PacketEncoder(this.#random);
     this.#ourVersion = formatVersionLine(config.softwareVersion ?? 'Seashell_0.1');
@@ -503,6 +513,7 @@ export class Transport {
       clientKexInit: clientInit,
       serverKexInit: serverInit,
       random: this.#random,
+      crypto: this.#crypto,
     };
     if (this.role === 'client') {
       kex.session = method.client(ctx);
@@ -510,7 +521,7 @@ export class Transport {
       const hostKey = this.#hostKeyFor(negotiated.hostKey);
       kex.session = method.server(ctx, {
         blob: hostKey.publicKey.blob,
-        sign: (h) => hostKey.sign(h, negotiated.hostKey),
+        sign: (h) => hostKey.sign(h, negotiated.hostKey, this.#crypto),
       });
     }
     const opening = kex.session.start();
@@ -533,7 +544,14 @@ export class Transport {
     if (this.role === 'client')
       this.#checkHostKeySignature(negotiated.hostKey, result.hostKey, result.signature, result.exchangeHash);
     const sessionId = this.#sessionId ?? result.exchangeHash;
-    const keys = sessionKeys(negotiated, method.hash, result.sharedSecret, result.exchangeHash, sessionId);
+    const keys = sessionKeys(
+      negotiated,
+      method.hash,
+      result.sharedSecret,
+      result.exchangeHash,
+      sessionId,
+      this.#crypto,
+    );
     this.#sessionId = sessionId;
     kex.inbound = this.role === 'client' ? keys.serverToClient : keys.clientToServer;
     if (this.role === 'client' && this.#kexCount === 0) {
@@ -557,7 +575,10 @@ export class Transport {
     try {
       const key = parsePublicKey(blob);
       const wanted = SIGNATURE_ALGORITHMS[algorithm as keyof typeof SIGNATURE_ALGORITHMS];
-      ok = wanted !== undefined && wanted.keyType === key.type && key.verify(h, signature, [algorithm]);
+      ok =
+        wanted !== undefined &&
+        wanted.keyType === key.type &&
+        key.verify(h, signature, [algorithm], this.#crypto);
     } catch (e) {
       if (!(e instanceof SshError)) throw e;
       ok = false;

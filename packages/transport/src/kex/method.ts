@@ -3,6 +3,7 @@
  * that is started, fed the method's own messages (numbers 30–49) and ends with the shared secret
  * and the exchange hash.
  */
+import type { CryptoProvider } from '../crypto/provider.js';
 import type { Hash } from '../mac/hmac.js';
 import { SshWriter } from '../wire/writer.js';
 
@@ -15,6 +16,8 @@ export interface KexContext {
   readonly clientKexInit: Uint8Array;
   readonly serverKexInit: Uint8Array;
   readonly random: (length: number) => Uint8Array;
+  /** The connection's crypto provider (X25519 and the like). */
+  readonly crypto: CryptoProvider;
 }
 
 /** The server's host key for this exchange: its blob and a signer using the negotiated algorithm. */
