@@ -48,6 +48,7 @@ import {
 import { equalBytes } from './wire/bytes.js';
 
 const textEncoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
 const lenientDecoder = new TextDecoder('utf-8', { fatal: false });
 
 /** Algorithm preferences, most preferred first, by wire name (as `ssh -o Ciphers=…` takes them). */
@@ -132,7 +133,9 @@ export class Transport {
   readonly #ourVersion: string;
   #peerVersion = '';
   #phase: Phase = 'version';
+  /** Bytes for the socket, oldest first from #outHead (a queue without Array.shift's copying). */
   readonly #out: Uint8Array[] = [];
+  #outHead = 0;
   #outBytes = 0;
   readonly #events: TransportEvent[] = [];
   /** Messages from the layers above held while a key exchange is in flight (RFC 4253 §7.1). */
@@ -220,21 +223,20 @@ export class Transport {
     this.#close(new SshConnectionLostError('the peer closed the connection'));
   }
 
-  /** Next bytes to write to the socket, all queued packets joined. */
+  /**
+   * Next bytes to write to the socket: one queued packet (or the version line) per call, as it was
+   * encoded, without joining them into a new buffer; call until undefined. A driver that wants one
+   * write per batch corks its socket around the loop.
+   */
   pollTransmit(): Uint8Array | undefined {
-    if (this.#out.length === 0) return undefined;
-    let out: Uint8Array;
-    if (this.#out.length === 1) out = this.#out[0]!;
-    else {
-      out = new Uint8Array(this.#outBytes);
-      let at = 0;
-      for (const chunk of this.#out) {
-        out.set(chunk, at);
-        at += chunk.length;
-      }
+    if (this.#outHead === this.#out.length) return undefined;
+    const out = this.#out[this.#outHead]!;
+    this.#out[this.#outHead++] = EMPTY;
+    this.#outBytes -= out.length;
+    if (this.#outHead === this.#out.length) {
+      this.#out.length = 0;
+      this.#outHead = 0;
     }
-    this.#out.length = 0;
-    this.#outBytes = 0;
     return out;
   }
 
