@@ -4,6 +4,7 @@
  * seeds), gives the same output under `nobleProvider` and `nodeProvider`, and what one seals or
  * signs the other opens or verifies.
  */
+import * as built from '@seashell/transport';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultCryptoProvider } from '../../src/crypto/default.js';
@@ -40,6 +41,8 @@ describe('the default provider of this run', () => {
   it('is the one SEASHELL_CRYPTO names (noble when unset)', () => {
     const wanted = process.env.SEASHELL_CRYPTO || 'noble';
     expect(defaultCryptoProvider().name).toBe(wanted);
+    // The copy in dist/, which the other packages load, too.
+    expect(built.defaultCryptoProvider().name).toBe(wanted);
   });
 });
 
