@@ -4,8 +4,8 @@
  * is not here: node:crypto has no standalone Poly1305, so chacha20-poly1305@openssh.com takes its
  * ChaCha20 from here and its Poly1305 from noble.
  *
- * Keys reach OpenSSL as KeyObjects imported from raw bytes: PKCS#8 / SPKI DER with a fixed prefix
- * for the 25519 curves, JWK for ECDSA and RSA. Buffers coming back are re-viewed as plain
+ * Keys reach OpenSSL as KeyObjects imported from raw bytes as JWK (RFC 7517/8037), which Node turns
+ * into keys without OpenSSL 3.0's slow DER decoders. Buffers coming back are re-viewed as plain
  * `Uint8Array`s (a Buffer's `slice` shares memory, which code written for Uint8Array does not expect).
  */
 import {
@@ -41,30 +41,41 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-// RFC 8410 §7 / §4: the DER of a raw 32-byte X25519 / Ed25519 key is a fixed prefix and the bytes.
-const X25519_PKCS8 = bytes('302e020100300506032b656e04220420');
-const X25519_SPKI = bytes('302a300506032b656e032100');
-const ED25519_PKCS8 = bytes('302e020100300506032b657004220420');
-const ED25519_SPKI = bytes('302a300506032b6570032100');
-
-function rawPrivate(prefix: Uint8Array, raw: Uint8Array, what: string): KeyObject {
-  if (raw.length !== 32) throw new RangeError(`${what} private key must be 32 bytes`);
-  return createPrivateKey({ key: Buffer.from(concat(prefix, raw)), format: 'der', type: 'pkcs8' });
-}
-
-function rawPublic(prefix: Uint8Array, raw: Uint8Array, what: string): KeyObject {
-  if (raw.length !== 32) throw new RangeError(`${what} public key must be 32 bytes`);
-  return createPublicKey({ key: Buffer.from(concat(prefix, raw)), format: 'der', type: 'spki' });
-}
-
-/** The raw 32 bytes of an X25519 / Ed25519 public key: the end of its SPKI DER. */
-function rawOf(key: KeyObject): Uint8Array {
-  return plain(createPublicKey(key).export({ format: 'der', type: 'spki' })).slice(-32);
-}
-
 const b64url = (b: Uint8Array): string =>
   Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
 const bigB64url = (v: bigint): string => b64url(unsignedBytes(v));
+
+/** The curves of RFC 8037 (OKP keys) we use, with the PKCS#8 DER prefix of a raw private key (RFC 8410 §7). */
+const OKP = {
+  X25519: bytes('302e020100300506032b656e04220420'),
+  Ed25519: bytes('302e020100300506032b657004220420'),
+} as const;
+type OkpCurve = keyof typeof OKP;
+
+/**
+ * A private key from its raw 32 bytes. Through JWK, because OpenSSL 3.0's DER decoders take about
+ * ten times as long: Node builds the key from `d` alone and derives the public half itself (`x`
+ * must be a string but is not read for a private key, as of Node 20). Should a later Node insist on
+ * a matching `x`, the PKCS#8 DER form still works.
+ */
+function okpPrivate(crv: OkpCurve, raw: Uint8Array): KeyObject {
+  if (raw.length !== 32) throw new RangeError(`${crv} private key must be 32 bytes`);
+  try {
+    return createPrivateKey({ key: { kty: 'OKP', crv, d: b64url(raw), x: '' }, format: 'jwk' });
+  } catch {
+    return createPrivateKey({ key: Buffer.from(concat(OKP[crv], raw)), format: 'der', type: 'pkcs8' });
+  }
+}
+
+function okpPublic(crv: OkpCurve, raw: Uint8Array): KeyObject {
+  if (raw.length !== 32) throw new RangeError(`${crv} public key must be 32 bytes`);
+  return createPublicKey({ key: { kty: 'OKP', crv, x: b64url(raw) }, format: 'jwk' });
+}
+
+/** The raw 32 bytes of an X25519 / Ed25519 key's public half. */
+function rawPublicOf(key: KeyObject): Uint8Array {
+  return plain(Buffer.from(key.export({ format: 'jwk' }).x!, 'base64url'));
+}
 
 const JWK_CURVES: Readonly<Record<EcdsaCurveName, { crv: string; bytes: number }>> = {
   nistp256: { crv: 'P-256', bytes: 32 },
@@ -188,25 +199,25 @@ export const nodeProvider: CryptoProvider = {
   hash: (hash, data) => plain(createHash(hash).update(data).digest()),
 
   x25519: {
-    publicKey: (secret) => rawOf(rawPrivate(X25519_PKCS8, secret, 'X25519')),
+    publicKey: (secret) => rawPublicOf(okpPrivate('X25519', secret)),
     sharedSecret(secret, peerPublic) {
       // OpenSSL refuses an all-zero result (a low-order point) with an error, as RFC 7748 §6.1 allows.
       return plain(
         diffieHellman({
-          privateKey: rawPrivate(X25519_PKCS8, secret, 'X25519'),
-          publicKey: rawPublic(X25519_SPKI, peerPublic, 'X25519'),
+          privateKey: okpPrivate('X25519', secret),
+          publicKey: okpPublic('X25519', peerPublic),
         }),
       );
     },
   },
 
   ed25519: {
-    publicKey: (seed) => rawOf(rawPrivate(ED25519_PKCS8, seed, 'Ed25519')),
-    sign: (seed, data) => plain(sign(null, data, rawPrivate(ED25519_PKCS8, seed, 'Ed25519'))),
+    publicKey: (seed) => rawPublicOf(okpPrivate('Ed25519', seed)),
+    sign: (seed, data) => plain(sign(null, data, okpPrivate('Ed25519', seed))),
     verify(publicKey, data, signature) {
       if (signature.length !== 64) return false;
       try {
-        return verify(null, data, rawPublic(ED25519_SPKI, publicKey, 'Ed25519'), signature);
+        return verify(null, data, okpPublic('Ed25519', publicKey), signature);
       } catch {
         return false;
       }
