@@ -78,7 +78,9 @@ export interface Ed25519 {
   sign(seed: Uint8Array, data: Uint8Array): Uint8Array;
   /**
    * Checks a 64-byte signature with RFC 8032's checks (S < L, canonical encodings). False for
-   * anything that does not verify, never a throw.
+   * anything that does not verify, never a throw. (noble checks the cofactored equation, OpenSSL
+   * the cofactorless one: they can differ only on signatures crafted with small-order components,
+   * which no honest signer makes; neither accepts a malleated S.)
    */
   verify(publicKey: Uint8Array, data: Uint8Array, signature: Uint8Array): boolean;
 }
