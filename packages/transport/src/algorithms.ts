@@ -74,6 +74,11 @@ export const COMPRESSION = { none: {} } as const;
 export type CompressionName = keyof typeof COMPRESSION;
 
 export const DEFAULT_KEX: readonly KexName[] = ['curve25519-sha256', 'curve25519-sha256@libssh.org'];
+/**
+ * chacha20-poly1305 first under either crypto provider, as OpenSSH orders it. With nodeProvider
+ * the AES-GCM ciphers move bulk data faster (Poly1305 is noble's under both); users who care put
+ * them first with `algorithms.cipher`.
+ */
 export const DEFAULT_CIPHERS: readonly CipherName[] = [
   'chacha20-poly1305@openssh.com',
   'aes128-gcm@openssh.com',
