@@ -15,6 +15,7 @@ function byteLength(n: bigint): number {
   return Math.ceil(n.toString(16).length / 2);
 }
 
+/** RSASSA-PKCS1-v1_5 on bigint: the RSA of the portable provider. */
 export const bigintRsa: RsaPkcs1 = {
   sign(hash, key, data, random) {
     const { n, e, p, q, dp, dq, qinv } = key;

@@ -66,6 +66,12 @@ function joined(data: Uint8Array, tag: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * The portable provider: @noble for everything, bigint RSA. The default of a `Transport` and of
+ * key operations unless `setDefaultCryptoProvider` chose another.
+ * @example
+ * const transport = new Transport({ role: 'client', crypto: nobleProvider });
+ */
 export const nobleProvider: CryptoProvider = {
   name: 'noble',
 

@@ -117,6 +117,12 @@ function rsaPrivateJwk(key: RsaPrivateParts): JsonWebKey {
 const AES_CTR = { 16: 'aes-128-ctr', 24: 'aes-192-ctr', 32: 'aes-256-ctr' } as const;
 const AES_GCM = { 16: 'aes-128-gcm', 32: 'aes-256-gcm' } as const;
 
+/**
+ * node:crypto (OpenSSL) for every primitive of the provider; the default of the Node `Server` and
+ * `connect()`.
+ * @example
+ * setDefaultCryptoProvider(nodeProvider); // key operations outside a connection use OpenSSL too
+ */
 export const nodeProvider: CryptoProvider = {
   name: 'node',
 
