@@ -15,6 +15,9 @@ MapWithGroupBy.groupBy ??= <K, V>(items: Iterable<V>, key: (item: V, index: numb
   return out;
 };
 
+// SEASHELL_CRYPTO=noble|node picks the crypto provider of a run (see the setup file).
+const setupFiles = ['packages/transport/test/support/crypto-provider-setup.ts'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -22,6 +25,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/test/**/*.test.ts'],
+          setupFiles,
           testTimeout: 30_000,
         },
       },
@@ -36,6 +40,7 @@ export default defineConfig({
         test: {
           name: 'interop',
           include: ['conformance/test/**/*.test.ts'],
+          setupFiles,
           testTimeout: 120_000,
           hookTimeout: 60_000,
           // Interop tests start real sshd / ssh processes: run files one at a time on 2 cores.

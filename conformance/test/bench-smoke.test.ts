@@ -25,6 +25,9 @@ describe('pnpm bench flags', () => {
     expect(() => parseBenchArgs(['--size', '64X'])).toThrow(/--size/);
     expect(() => parseBenchArgs(['--ciphers', 'aes128-cbc'])).toThrow(/unknown aes128-cbc/);
     expect(() => parseBenchArgs(['--repeat', '0'])).toThrow(/--repeat/);
+    expect(parseBenchArgs(['--crypto', 'noble']).options.crypto).toBe('noble');
+    expect(full.crypto).toBeUndefined();
+    expect(() => parseBenchArgs(['--crypto', 'openssl'])).toThrow(/--crypto/);
   });
 });
 

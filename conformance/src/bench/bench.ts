@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { formatPublicKeyLine, parseOpenSshPrivateKey, parsePublicKeyLine } from '@seashell/auth';
+import { defaultCryptoProvider } from '@seashell/transport';
+import { CRYPTO_PROVIDERS, nodeProvider } from '@seashell/transport/node';
 import { makeTempDir, requireOpenSSH, startSshd, writeKnownHosts } from '../support/openssh.js';
 import type { ClientConnection, ClientEnd, ServerEnd } from './ends.js';
 import { opensshClient } from './openssh-client.js';
@@ -64,7 +66,8 @@ export async function runBench(
   // LogLevel INFO, not the harness's DEBUG3: sshd would log per window adjust while we time it.
   await using sshd = await startSshd({ options: { LogLevel: 'INFO' } });
   const clientKey = parseOpenSshPrivateKey(await readFile(sshd.clientKey.privateKey, 'utf8')).privateKey;
-  const server = await startSeashellServer(clientKey.publicKey);
+  const crypto = options.crypto === undefined ? undefined : CRYPTO_PROVIDERS[options.crypto];
+  const server = await startSeashellServer(clientKey.publicKey, crypto);
   await using _stopServer = { [Symbol.asyncDispose]: () => server.shutdown() };
 
   const seashellKnownHosts = join(scratch.path, 'known_hosts');
@@ -88,7 +91,7 @@ export async function runBench(
         throw new Error(`sink read ${server.lastSinkBytes} of ${bytes} bytes`);
     },
   };
-  const ours = seashellClient(clientKey);
+  const ours = seashellClient(clientKey, crypto);
   const theirs = opensshClient(sshd.clientKey.privateKey, scratch.path);
   const pairs: Pair[] = [
     { name: 'seashell → OpenSSH sshd', client: ours, server: sshdEnd },
@@ -177,6 +180,7 @@ export async function runBench(
     bytes,
     repeat,
     handshakeRounds: rounds,
+    crypto: (crypto ?? defaultCryptoProvider(nodeProvider)).name,
     date,
     loadAverageAtEnd: loadavg()[0] ?? 0,
   });

@@ -31,6 +31,8 @@ export interface BenchOptions {
   readonly repeat: number;
   /** Sequential connect + auth + exec + close rounds per pair. Default 20; `--quick` 3. */
   readonly handshakeRounds: number;
+  /** Seashell's crypto provider; default the Node drivers' own (node:crypto). */
+  readonly crypto?: 'noble' | 'node';
   /** Where to write the report as well as stdout. */
   readonly out?: string;
   /** Progress lines (default: none). The CLI passes a writer to stderr. */
@@ -39,12 +41,14 @@ export interface BenchOptions {
   readonly signal?: AbortSignal;
 }
 
-export const USAGE = `usage: pnpm bench [--size 64M] [--ciphers a,b] [--repeat 2] [--rounds 20] [--quick] [--out FILE]
+export const USAGE = `usage: pnpm bench [--size 64M] [--ciphers a,b] [--repeat 2] [--rounds 20] [--crypto node|noble]
+                  [--quick] [--out FILE]
 
   --size N      bytes per transfer: a number with an optional K, M or G suffix (powers of 2); default 256M
   --ciphers L   comma-separated cipher names; default ${BENCH_CIPHERS.join(',')}
   --repeat N    run each measurement N times and report the best; default 1
   --rounds N    handshake rounds per pair; default 20
+  --crypto P    Seashell's crypto provider: node (node:crypto, the default on Node) or noble
   --quick       smoke run: 8M, the first cipher, 3 handshake rounds (explicit flags still win)
   --out FILE    also write the report (markdown) to FILE`;
 
@@ -89,6 +93,7 @@ export function parseBenchArgs(argv: readonly string[]): { options: BenchOptions
       ciphers: { type: 'string' },
       repeat: { type: 'string' },
       rounds: { type: 'string' },
+      crypto: { type: 'string' },
       quick: { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -100,9 +105,16 @@ export function parseBenchArgs(argv: readonly string[]): { options: BenchOptions
     ...(values.ciphers !== undefined ? { ciphers: parseCipherList(values.ciphers) } : {}),
     ...(values.repeat !== undefined ? { repeat: positiveInteger('--repeat', values.repeat) } : {}),
     ...(values.rounds !== undefined ? { handshakeRounds: positiveInteger('--rounds', values.rounds) } : {}),
+    ...(values.crypto !== undefined ? { crypto: parseCrypto(values.crypto) } : {}),
     ...(values.out !== undefined ? { out: values.out } : {}),
   });
   return { options, help: values.help ?? false };
+}
+
+function parseCrypto(text: string): 'noble' | 'node' {
+  if (text !== 'noble' && text !== 'node')
+    throw new RangeError(`--crypto: ${JSON.stringify(text)} is not node or noble`);
+  return text;
 }
 
 function parseCipherList(text: string): string[] {

@@ -45,6 +45,8 @@ export interface RunInfo {
   readonly bytes: number;
   readonly repeat: number;
   readonly handshakeRounds: number;
+  /** The name of Seashell's crypto provider in this run (`node`, `noble`). */
+  readonly crypto: string;
   readonly date: Date;
   /** 1-minute load average when the run ended. */
   readonly loadAverageAtEnd: number;
@@ -105,7 +107,10 @@ export function renderReport(rows: readonly BenchRow[], machine: MachineInfo, ru
     '  ed25519 publickey auth + exec `true` + close, with the cipher of the row; `ssh` is a new',
     `  process each round. Key exchange ${BENCH_KEX} everywhere (Seashell's only one; ssh is told`,
     '  `-o KexAlgorithms` so that ssh → sshd does not pick the slower sntrup761x25519-sha512).',
-    "- Seashell's crypto is @noble (pure JavaScript); OpenSSH's is OpenSSL.",
+    run.crypto === 'noble'
+      ? "- Seashell's crypto: the portable provider, @noble (pure JavaScript); OpenSSH's is OpenSSL."
+      : `- Seashell's crypto: the ${run.crypto} provider (node:crypto, OpenSSL, for AES, ChaCha20, HMAC, X25519` +
+          " and signatures; Poly1305 from @noble, as node:crypto has none); OpenSSH's is OpenSSL.",
   );
   if (errors.length > 0) {
     lines.push('', 'Failures:', ...errors.map((e, i) => `${i + 1}. ${e.replace(/\s+/g, ' ').slice(0, 400)}`));

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { userInfo } from 'node:os';
 import type { Readable } from 'node:stream';
 import { type Client, type ClientSession, connect } from '@seashell/client/node';
-import type { PrivateKey } from '@seashell/transport';
+import type { CryptoProvider, PrivateKey } from '@seashell/transport';
 import { type ClientEnd, type ServerEnd, unlessAborted } from './ends.js';
 import { BENCH_KEX, BENCH_MAC } from './options.js';
 
@@ -14,11 +14,11 @@ const CHUNK = 64 * 1024;
 /** Never written to: channel writes copy it into packets. */
 const ZEROS = new Uint8Array(CHUNK);
 
-/** A client end that logs in as the current user with `key`. */
-export function seashellClient(key: PrivateKey): ClientEnd {
+/** A client end that logs in as the current user with `key`; `crypto` undefined: connect()'s default. */
+export function seashellClient(key: PrivateKey, crypto?: CryptoProvider): ClientEnd {
   return {
     connect: async (server, cipher, signal) => {
-      const client = await open(key, server, cipher, signal);
+      const client = await open(key, server, cipher, signal, crypto);
       return {
         upload: (bytes, signal) => guard(client, signal, () => upload(client, server, bytes, signal)),
         download: (bytes, signal) => guard(client, signal, () => download(client, server, bytes, signal)),
@@ -26,7 +26,7 @@ export function seashellClient(key: PrivateKey): ClientEnd {
       };
     },
     handshake: async (server, cipher, signal) => {
-      const client = await open(key, server, cipher, signal);
+      const client = await open(key, server, cipher, signal, crypto);
       await guard(client, signal, async () => {
         const { exitStatus, stderr } = await client.exec('true');
         if (exitStatus !== 0) throw new Error(`true: exit ${exitStatus}: ${Buffer.from(stderr)}`);
@@ -41,8 +41,10 @@ function open(
   server: ServerEnd,
   cipher: string | undefined,
   signal: AbortSignal,
+  crypto: CryptoProvider | undefined,
 ): Promise<Client> {
   return connect({
+    ...(crypto ? { crypto } : {}),
     host: '127.0.0.1',
     port: server.port,
     username: userInfo().username,

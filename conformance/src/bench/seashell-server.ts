@@ -11,7 +11,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Server, type Session } from '@seashell/server/node';
-import { generateEd25519Key, type PublicKey } from '@seashell/transport';
+import { type CryptoProvider, generateEd25519Key, type PublicKey } from '@seashell/transport';
 
 const CHUNK = 64 * 1024;
 /** Never written to: channel writes copy it into packets. */
@@ -28,16 +28,20 @@ export interface SeashellServer {
 }
 
 /**
- * Starts the bench server on a free port of 127.0.0.1.
+ * Starts the bench server on a free port of 127.0.0.1; `crypto` undefined: the Server's default.
  *
  * @example
  * const server = await startSeashellServer(clientKey.publicKey);
  * try { … } finally { await server.shutdown(); }
  */
-export async function startSeashellServer(clientKey: PublicKey): Promise<SeashellServer> {
+export async function startSeashellServer(
+  clientKey: PublicKey,
+  crypto?: CryptoProvider,
+): Promise<SeashellServer> {
   const hostKey = generateEd25519Key();
   let lastSinkBytes = -1;
   const server = new Server({
+    ...(crypto ? { crypto } : {}),
     hostKeys: [hostKey],
     publicKeyHandler: (_ctx, key) => key.equals(clientKey),
     handler: async (session) => {

@@ -8,6 +8,7 @@
  * `answer(id, verdict)`. Requests are handled one at a time and in order (RFC 4252 §5).
  */
 import {
+  type CryptoProvider,
   DEFAULT_HOST_KEY_ALGORITHMS,
   DisconnectReason,
   MessageNumber,
@@ -49,6 +50,8 @@ export interface ServerAuthConfig {
   readonly banner?: string;
   /** Signature algorithms accepted for publickey (default: those the stack verifies). */
   readonly publicKeyAlgorithms?: readonly string[];
+  /** Checks publickey signatures (default: the transport's process default, `defaultCryptoProvider()`). */
+  readonly crypto?: CryptoProvider;
 }
 
 /** A credential for the driver to judge. */
@@ -275,7 +278,8 @@ export class ServerAuth {
     if (spec.keyType !== key.type) return this.#fail(user, 'publickey', 'algorithm does not match the key');
     if (signature) {
       const signed = publicKeySignatureData(this.#config.sessionId, user, SERVICE_CONNECTION, alg, blob);
-      if (!key.verify(signed, signature, [alg])) return this.#fail(user, 'publickey', 'bad signature');
+      if (!key.verify(signed, signature, [alg], this.#config.crypto))
+        return this.#fail(user, 'publickey', 'bad signature');
     }
     this.#pending = { id, user, method: 'publickey', publicKey: key, algorithm: alg, query: !signature };
     this.#events.push({ type: 'check', id, user, method: 'publickey', publicKey: key, query: !signature });

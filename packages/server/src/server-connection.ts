@@ -158,7 +158,12 @@ export class ServerConnection {
 
   #onTransportEvent(e: TransportEvent): void {
     if (e.type === 'kex-done' && e.first) {
-      this.#auth = new ServerAuth({ ...this.#config.auth, sessionId: this.transport.sessionId! });
+      this.#auth = new ServerAuth({
+        // The connection's crypto provider also checks publickey signatures.
+        ...(this.#config.transport.crypto ? { crypto: this.#config.transport.crypto } : {}),
+        ...this.#config.auth,
+        sessionId: this.transport.sessionId!,
+      });
     }
     if (e.type !== 'message') {
       if (e.type !== 'host-key') this.#events.push(e);

@@ -3,19 +3,19 @@
  * what Seashell implements and a default preference order close to OpenSSH's; users restrict or
  * reorder with the same names `ssh -o Ciphers=…` takes.
  */
-import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { aesCtr } from './cipher/aes-ctr.js';
 import { aesGcm } from './cipher/aes-gcm.js';
 import { chacha20Poly1305 } from './cipher/chacha20-poly1305.js';
 import type { StreamCipher } from './cipher/stream.js';
 import type { PacketOpener, PacketSealer } from './cipher/types.js';
+import { type CryptoProvider, HASH_LENGTHS, type HashName } from './crypto/provider.js';
 import { curve25519 } from './kex/curve25519.js';
 import { dhGroup1Sha1, dhGroup14Sha1, dhGroup14Sha256, dhGroup16Sha512, dhGroup18Sha512 } from './kex/dh.js';
 import { dhGexSha1, dhGexSha256 } from './kex/dh-gex.js';
 import { ecdhNistp256, ecdhNistp384, ecdhNistp521 } from './kex/ecdh-nist.js';
 import { mlkem768x25519, sntrup761x25519 } from './kex/hybrid-kem.js';
 import type { KexMethod } from './kex/method.js';
-import { type Hash, hmacMac, type Mac } from './mac/hmac.js';
+import { hmacMac, type Mac } from './mac/hmac.js';
 
 export type CipherSpec =
   | {
@@ -24,14 +24,14 @@ export type CipherSpec =
       readonly blockSize: number;
       /** Authenticated encryption: the negotiated MAC is ignored (RFC 5647 §5.1, PROTOCOL §1.6). */
       readonly aead: true;
-      create(key: Uint8Array, iv: Uint8Array): PacketSealer & PacketOpener;
+      create(key: Uint8Array, iv: Uint8Array, crypto: CryptoProvider): PacketSealer & PacketOpener;
     }
   | {
       readonly keyLength: number;
       readonly ivLength: number;
       readonly blockSize: number;
       readonly aead: false;
-      create(key: Uint8Array, iv: Uint8Array): StreamCipher;
+      create(key: Uint8Array, iv: Uint8Array, crypto: CryptoProvider): StreamCipher;
     };
 
 export const CIPHERS = {
@@ -53,18 +53,18 @@ export type CipherName = keyof typeof CIPHERS;
 export interface MacSpec {
   readonly keyLength: number;
   readonly etm: boolean;
-  create(key: Uint8Array): Mac;
+  create(key: Uint8Array, crypto: CryptoProvider): Mac;
 }
 
-function hmacSpec(hash: Hash, etm: boolean): MacSpec {
-  return { keyLength: hash.outputLen, etm, create: (key) => hmacMac(hash, key, etm) };
+function hmacSpec(hash: HashName, etm: boolean): MacSpec {
+  return { keyLength: HASH_LENGTHS[hash], etm, create: (key, crypto) => hmacMac(hash, key, etm, crypto) };
 }
 
 export const MACS = {
-  'hmac-sha2-256-etm@openssh.com': hmacSpec(sha256, true),
-  'hmac-sha2-512-etm@openssh.com': hmacSpec(sha512, true),
-  'hmac-sha2-256': hmacSpec(sha256, false),
-  'hmac-sha2-512': hmacSpec(sha512, false),
+  'hmac-sha2-256-etm@openssh.com': hmacSpec('sha256', true),
+  'hmac-sha2-512-etm@openssh.com': hmacSpec('sha512', true),
+  'hmac-sha2-256': hmacSpec('sha256', false),
+  'hmac-sha2-512': hmacSpec('sha512', false),
 } as const satisfies Record<string, MacSpec>;
 export type MacName = keyof typeof MACS;
 
@@ -113,6 +113,11 @@ export const INSECURE_KEX: readonly KexName[] = [
 ];
 /** Every key exchange Seashell implements: the defaults, then the opt-in legacy ones. */
 export const SUPPORTED_KEX: readonly KexName[] = [...DEFAULT_KEX, ...INSECURE_KEX];
+/**
+ * chacha20-poly1305 first under either crypto provider, as OpenSSH orders it. With nodeProvider
+ * the AES-GCM ciphers move bulk data faster (Poly1305 is noble's under both); users who care put
+ * them first with `algorithms.cipher`.
+ */
 export const DEFAULT_CIPHERS: readonly CipherName[] = [
   'chacha20-poly1305@openssh.com',
   'aes128-gcm@openssh.com',

@@ -123,10 +123,15 @@ export class PacketDecoder {
   }
 }
 
+/** Random bytes fetched at a time for padding: one call to the generator per many packets. */
+const PADDING_POOL = 1024;
+
 export class PacketEncoder {
   #sealer: PacketSealer = noProtection();
   #seq = 0;
   readonly #random: (n: number) => Uint8Array;
+  #pool: Uint8Array = new Uint8Array(0);
+  #poolAt = 0;
   bytes = 0;
 
   constructor(random: (n: number) => Uint8Array) {
@@ -156,10 +161,20 @@ export class PacketEncoder {
     writeUint32(buf, 0, packetLength);
     buf[4] = padding;
     buf.set(payload, 5);
-    buf.set(this.#random(padding), 5 + payload.length);
+    buf.set(this.#padding(padding), 5 + payload.length);
     s.seal(this.#seq, buf);
     this.#seq = (this.#seq + 1) >>> 0;
     this.bytes += buf.length;
     return buf;
+  }
+
+  /** `n` (at most 255) fresh random bytes for padding, taken from a pool refilled as it runs out. */
+  #padding(n: number): Uint8Array {
+    if (this.#poolAt + n > this.#pool.length) {
+      this.#pool = this.#random(PADDING_POOL);
+      this.#poolAt = 0;
+    }
+    this.#poolAt += n;
+    return this.#pool.subarray(this.#poolAt - n, this.#poolAt);
   }
 }

@@ -19,6 +19,8 @@ import {
   STRICT_KEX_S,
 } from './algorithms.js';
 import type { PacketOpener } from './cipher/types.js';
+import { defaultCryptoProvider } from './crypto/default.js';
+import type { CryptoProvider } from './crypto/provider.js';
 import {
   DisconnectReason,
   SshConnectionLostError,
@@ -48,6 +50,7 @@ import {
 import { equalBytes } from './wire/bytes.js';
 
 const textEncoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
 const lenientDecoder = new TextDecoder('utf-8', { fatal: false });
 
 /** Algorithm preferences, most preferred first, by wire name (as `ssh -o Ciphers=…` takes them). */
@@ -68,6 +71,12 @@ export interface TransportConfig {
   readonly hostKeys?: readonly PrivateKey[];
   /** Randomness (cookies, padding, ephemeral keys). Default: the platform CSPRNG. */
   readonly random?: RandomBytes;
+  /**
+   * The primitives for this connection: ciphers, MACs, X25519, and the host key's signature
+   * (signing on a server, verifying on a client). Default: `defaultCryptoProvider()`, which is
+   * `nobleProvider` unless the process set another; the Node drivers default to `nodeProvider`.
+   */
+  readonly crypto?: CryptoProvider;
   /** Start a key re-exchange after this many bytes in either direction (default 1 GiB). */
   readonly rekeyBytes?: number;
   /** Server: signature algorithms announced in server-sig-algs (RFC 8308 §3.1). */
@@ -127,12 +136,15 @@ export class Transport {
   readonly role: 'client' | 'server';
   readonly #config: TransportConfig;
   readonly #random: RandomBytes;
+  readonly #crypto: CryptoProvider;
   readonly #decoder: PacketDecoder;
   readonly #encoder: PacketEncoder;
   readonly #ourVersion: string;
   #peerVersion = '';
   #phase: Phase = 'version';
+  /** Bytes for the socket, oldest first from #outHead (a queue without Array.shift's copying). */
   readonly #out: Uint8Array[] = [];
+  #outHead = 0;
   #outBytes = 0;
   readonly #events: TransportEvent[] = [];
   /** Messages from the layers above held while a key exchange is in flight (RFC 4253 §7.1). */
@@ -155,6 +167,7 @@ export class Transport {
     this.role = config.role;
     this.#config = config;
     this.#random = config.random ?? defaultRandomBytes;
+    this.#crypto = config.crypto ?? defaultCryptoProvider();
     this.#decoder = new PacketDecoder(config.maxPacketLength);
     this.#encoder = new PacketEncoder(this.#random);
     this.#ourVersion = formatVersionLine(config.softwareVersion ?? 'Seashell_0.1');
@@ -219,21 +232,20 @@ export class Transport {
     this.#close(new SshConnectionLostError('the peer closed the connection'));
   }
 
-  /** Next bytes to write to the socket, all queued packets joined. */
+  /**
+   * Next bytes to write to the socket: one queued packet (or the version line) per call, as it was
+   * encoded, without joining them into a new buffer; call until undefined. A driver that wants one
+   * write per batch corks its socket around the loop.
+   */
   pollTransmit(): Uint8Array | undefined {
-    if (this.#out.length === 0) return undefined;
-    let out: Uint8Array;
-    if (this.#out.length === 1) out = this.#out[0]!;
-    else {
-      out = new Uint8Array(this.#outBytes);
-      let at = 0;
-      for (const chunk of this.#out) {
-        out.set(chunk, at);
-        at += chunk.length;
-      }
+    if (this.#outHead === this.#out.length) return undefined;
+    const out = this.#out[this.#outHead]!;
+    this.#out[this.#outHead++] = EMPTY;
+    this.#outBytes -= out.length;
+    if (this.#outHead === this.#out.length) {
+      this.#out.length = 0;
+      this.#outHead = 0;
     }
-    this.#out.length = 0;
-    this.#outBytes = 0;
     return out;
   }
 
@@ -517,6 +529,7 @@ export class Transport {
         ...(this.#config.moduli ? { moduli: this.#config.moduli } : {}),
         ...(this.#config.groupExchange ? { groupExchange: this.#config.groupExchange } : {}),
       },
+      crypto: this.#crypto,
     };
     if (this.role === 'client') {
       kex.session = method.client(ctx);
@@ -524,7 +537,7 @@ export class Transport {
       const hostKey = this.#hostKeyFor(negotiated.hostKey);
       kex.session = method.server(ctx, {
         blob: hostKey.publicKey.blob,
-        sign: (h) => hostKey.sign(h, negotiated.hostKey),
+        sign: (h) => hostKey.sign(h, negotiated.hostKey, this.#crypto),
       });
     }
     const opening = kex.session.start();
@@ -547,7 +560,14 @@ export class Transport {
     if (this.role === 'client')
       this.#checkHostKeySignature(negotiated.hostKey, result.hostKey, result.signature, result.exchangeHash);
     const sessionId = this.#sessionId ?? result.exchangeHash;
-    const keys = sessionKeys(negotiated, method.hash, result.sharedSecret, result.exchangeHash, sessionId);
+    const keys = sessionKeys(
+      negotiated,
+      method.hash,
+      result.sharedSecret,
+      result.exchangeHash,
+      sessionId,
+      this.#crypto,
+    );
     this.#sessionId = sessionId;
     kex.inbound = this.role === 'client' ? keys.serverToClient : keys.clientToServer;
     if (this.role === 'client' && this.#kexCount === 0) {
@@ -571,7 +591,10 @@ export class Transport {
     try {
       const key = parsePublicKey(blob);
       const wanted = SIGNATURE_ALGORITHMS[algorithm as keyof typeof SIGNATURE_ALGORITHMS];
-      ok = wanted !== undefined && wanted.keyType === key.type && key.verify(h, signature, [algorithm]);
+      ok =
+        wanted !== undefined &&
+        wanted.keyType === key.type &&
+        key.verify(h, signature, [algorithm], this.#crypto);
     } catch (e) {
       if (!(e instanceof SshError)) throw e;
       ok = false;

@@ -229,11 +229,11 @@ describe('OpenSSH PROTOCOL §1.10 strict kex (Terrapin, CVE-2023-48795)', () => 
   });
 
   it('refuses an IGNORE injected between KEXINIT and NEWKEYS (T2)', () => {
-    let first = true;
+    // pollTransmit hands out the version line, then one packet per call: the second is KEXINIT.
+    let chunk = 0;
     const pair = makePair({
       tamper: (from, bytes) => {
-        if (from !== 'server' || !first) return bytes;
-        first = false;
+        if (from !== 'server' || ++chunk !== 2) return bytes;
         return new Uint8Array([...bytes, ...ignore]);
       },
     });
@@ -248,11 +248,32 @@ describe('OpenSSH PROTOCOL §1.10 strict kex (Terrapin, CVE-2023-48795)', () => 
     ready(pair);
     pair.client.transport.rekey();
     const decoder = new PacketDecoder();
-    decoder.push(pair.client.wire[0]!);
+    for (const bytes of pair.client.wire) decoder.push(bytes);
     decoder.consumeRaw(decoder.takeRaw().indexOf(0x0a) + 1);
     const first = KexInit.decode(decoder.next()!.payload);
     expect(first.kexAlgorithms).toContain('kex-strict-c-v00@openssh.com');
     expect(first.kexAlgorithms).toContain('ext-info-c');
+  });
+});
+
+describe('RFC 4253 §6 binary packet protocol, output', () => {
+  it('hands out one whole packet per pollTransmit, as encoded, and counts what is left', () => {
+    const pair = makePair();
+    ready(pair);
+    const client = pair.client.transport;
+    for (let i = 0; i < 5; i++) client.send(upperMessage(94, 100 + i));
+    const sizes: number[] = [];
+    let left = client.bufferedAmount;
+    for (let b = client.pollTransmit(); b; b = client.pollTransmit()) {
+      sizes.push(b.length);
+      expect(client.bufferedAmount).toBe(left - b.length);
+      left = client.bufferedAmount;
+      pair.server.transport.receive(b);
+    }
+    expect(sizes).toHaveLength(5);
+    expect(left).toBe(0);
+    pair.pump();
+    expect(pair.server.messages.map((m) => m.length - 1)).toEqual([100, 101, 102, 103, 104]);
   });
 });
 

@@ -19,7 +19,9 @@ import type { ConnectionCore } from '@seashell/connection';
 import { type ChannelHost, ChannelStream } from '@seashell/connection/node';
 import {
   type AlgorithmPreferences,
+  type CryptoProvider,
   DisconnectReason,
+  defaultCryptoProvider,
   type Negotiated,
   type PrivateKey,
   type PublicKey,
@@ -28,7 +30,7 @@ import {
   sanitizeText,
   TimeoutError,
 } from '@seashell/transport';
-import { SocketDriver } from '@seashell/transport/node';
+import { nodeProvider, SocketDriver } from '@seashell/transport/node';
 import { ClientConnection, type ClientConnectionEvent } from '../client-connection.js';
 import { ClientSession, type ExecOptions, type ExecResult } from './client-session.js';
 
@@ -89,6 +91,12 @@ export interface ConnectOptions {
   readonly onKex?: (negotiated: Negotiated, first: boolean) => void;
   /** Lines the server sent before its version line. */
   readonly onPreamble?: (lines: readonly string[]) => void;
+  /**
+   * The crypto provider of this connection: ciphers, MACs, key exchange, host key verification
+   * and signing with an in-memory `publickey` key. Default: the process default if one was set
+   * (`setDefaultCryptoProvider`), else `nodeProvider` (OpenSSL).
+   */
+  readonly crypto?: CryptoProvider;
 }
 
 /** Connects, checks the host key, authenticates. Rejects with a typed SshError. */
@@ -140,6 +148,7 @@ export class Client implements ChannelHost {
   readonly #host: string;
   readonly #port: number;
   readonly #methods: AuthMethod[];
+  readonly #crypto: CryptoProvider;
   readonly #sessions = new Map<number, ClientSession>();
   readonly #opening = new Map<number, { resolve: (s: ClientSession) => void; reject: (e: Error) => void }>();
   #ready: { resolve: () => void; reject: (e: Error) => void } | undefined;
@@ -155,6 +164,7 @@ export class Client implements ChannelHost {
     this.#host = host;
     this.#port = port;
     this.#methods = [...(options.auth ?? [])];
+    this.#crypto = options.crypto ?? defaultCryptoProvider(nodeProvider);
     const methods: ClientAuthMethod[] = this.#methods.map((m) =>
       m.type === 'password'
         ? { type: 'password', ...(m.attempts !== undefined ? { attempts: m.attempts } : {}) }
@@ -164,6 +174,7 @@ export class Client implements ChannelHost {
       user: options.username,
       methods,
       transport: {
+        crypto: this.#crypto,
         ...(options.algorithms ? { algorithms: options.algorithms } : {}),
         ...(options.version ? { softwareVersion: options.version } : {}),
         ...(options.rekeyBytes ? { rekeyBytes: options.rekeyBytes } : {}),
@@ -426,7 +437,9 @@ export class Client implements ChannelHost {
     Promise.resolve()
       .then(() => {
         if (!method || method.type !== 'publickey') return undefined;
-        return 'key' in method ? method.key.sign(data, algorithm) : method.sign(data, algorithm);
+        return 'key' in method
+          ? method.key.sign(data, algorithm, this.#crypto)
+          : method.sign(data, algorithm);
       })
       .then(
         (signature) => this.#core.answerSignature(id, signature),

@@ -3,6 +3,8 @@
  * `seashell-sshd`: the Seashell server framework running real commands (DESIGN.md
  * "Command-line programs"). `seashell-sshd --help` lists the flags; `pnpm start` runs `--demo`.
  */
+import { setDefaultCryptoProvider } from '@seashell/transport';
+import { cryptoProviderNamed, nodeProvider } from '@seashell/transport/node';
 import { Server } from '../node/server.js';
 import { parseSshdArgs, SSHD_USAGE, type SshdArgs, UsageError } from '../node/sshd-options.js';
 import { describeHostKey, type SshdLog, type SshdSetup, setupSshd } from '../node/sshd-setup.js';
@@ -49,6 +51,13 @@ async function main(): Promise<void> {
   const log: SshdLog = (level, message) => {
     if (level <= (args?.verbose ?? 0)) process.stderr.write(`${PROGRAM}: ${message}\n`);
   };
+  try {
+    // The program owns the process: everything in it (connections, key files, signatures) uses
+    // node:crypto, unless SEASHELL_CRYPTO=noble|node names a provider (the test suite runs under each).
+    setDefaultCryptoProvider(cryptoProviderNamed(process.env.SEASHELL_CRYPTO) ?? nodeProvider);
+  } catch (e) {
+    fail(`SEASHELL_CRYPTO: ${(e as Error).message}`);
+  }
   try {
     args = parseSshdArgs(process.argv.slice(2));
     if (args.help) {

@@ -6,8 +6,8 @@
 import type { Duplex } from 'node:stream';
 import { ChannelOpenFailureReason, type ConnectionCore, type SessionRequest } from '@seashell/connection';
 import { type ChannelHost, ChannelStream } from '@seashell/connection/node';
-import { DisconnectReason, type PublicKey, SshError } from '@seashell/transport';
-import { readModuliFile, SocketDriver } from '@seashell/transport/node';
+import { DisconnectReason, defaultCryptoProvider, type PublicKey, SshError } from '@seashell/transport';
+import { nodeProvider, readModuliFile, SocketDriver } from '@seashell/transport/node';
 import { ServerConnection, type ServerConnectionEvent } from '../server-connection.js';
 import type { AuthContext, RemoteInfo, ServerOptions } from './server.js';
 import { Session, type SessionContext } from './session.js';
@@ -60,6 +60,7 @@ export class ServerConnectionHandler implements ChannelHost {
     this.#core = new ServerConnection({
       transport: {
         hostKeys: options.hostKeys,
+        crypto: options.crypto ?? defaultCryptoProvider(nodeProvider),
         ...(options.version ? { softwareVersion: options.version } : {}),
         ...(options.algorithms ? { algorithms: options.algorithms } : {}),
         ...(options.rekeyBytes ? { rekeyBytes: options.rekeyBytes } : {}),

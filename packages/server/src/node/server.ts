@@ -16,7 +16,14 @@
  */
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { AlgorithmPreferences, DhGroup, PrivateKey, PublicKey, SshError } from '@seashell/transport';
+import type {
+  AlgorithmPreferences,
+  CryptoProvider,
+  DhGroup,
+  PrivateKey,
+  PublicKey,
+  SshError,
+} from '@seashell/transport';
 import { ServerConnectionHandler } from './connection-handler.js';
 import type { Pty, Session } from './session.js';
 
@@ -75,6 +82,12 @@ export interface ServerOptions {
   readonly connectionFailedCallback?: (info: RemoteInfo, error: SshError | Error) => void;
   /** Told of every authentication attempt (for audit logs). */
   readonly authLogCallback?: (entry: AuthLogEntry) => void;
+  /**
+   * The crypto provider of every connection: ciphers, MACs, key exchange, host key signatures and
+   * the check of publickey signatures. Default: the process default if one was set
+   * (`setDefaultCryptoProvider`), else `nodeProvider` (OpenSSL).
+   */
+  readonly crypto?: CryptoProvider;
 }
 
 export interface RemoteInfo {

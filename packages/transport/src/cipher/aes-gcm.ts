@@ -4,8 +4,8 @@
  * counter incremented after every packet, independent of the sequence number. The cleartext packet
  * length is the additional authenticated data; the negotiated MAC is not used.
  */
-import { gcm } from '@noble/ciphers/aes.js';
-import { MacError, type PacketOpener, type PacketSealer } from './types.js';
+import type { CryptoProvider, AesGcm as KeyedGcm } from '../crypto/provider.js';
+import { MacError, type PacketOpener, type PacketSealer, readUint32 } from './types.js';
 
 const TAG = 16;
 
@@ -14,12 +14,13 @@ class AesGcm {
   readonly lengthExcluded = true;
   readonly macLength = TAG;
   readonly headerLength = 4;
-  readonly #key: Uint8Array;
+  /** Keyed once per key exchange; each packet only brings its IV. */
+  readonly #gcm: KeyedGcm;
   readonly #iv: Uint8Array;
 
-  constructor(key: Uint8Array, iv: Uint8Array) {
+  constructor(key: Uint8Array, iv: Uint8Array, crypto: CryptoProvider) {
     if (iv.length !== 12) throw new RangeError('AES-GCM needs a 12-byte IV');
-    this.#key = key.slice();
+    this.#gcm = crypto.aesGcm(key);
     this.#iv = iv.slice();
   }
 
@@ -32,30 +33,23 @@ class AesGcm {
   }
 
   seal(_seq: number, buf: Uint8Array): void {
-    const aad = buf.subarray(0, 4);
-    const body = buf.subarray(4, buf.length - TAG);
-    const sealed = gcm(this.#key, this.#iv, aad).encrypt(body);
-    buf.set(sealed, 4);
+    const end = buf.length - TAG;
+    this.#gcm.seal(this.#iv, buf.subarray(0, 4), buf.subarray(4, end), buf.subarray(end));
     this.#nextIv();
   }
 
   packetLength(_seq: number, buf: Uint8Array): number {
-    return ((buf[0]! << 24) | (buf[1]! << 16) | (buf[2]! << 8) | buf[3]!) >>> 0;
+    return readUint32(buf, 0);
   }
 
   open(_seq: number, buf: Uint8Array): void {
-    const aad = buf.subarray(0, 4);
-    let plain: Uint8Array;
-    try {
-      plain = gcm(this.#key, this.#iv, aad).decrypt(buf.subarray(4));
-    } catch {
+    const end = buf.length - TAG;
+    if (!this.#gcm.open(this.#iv, buf.subarray(0, 4), buf.subarray(4, end), buf.subarray(end)))
       throw new MacError();
-    }
-    buf.set(plain, 4);
     this.#nextIv();
   }
 }
 
-export function aesGcm(key: Uint8Array, iv: Uint8Array): PacketSealer & PacketOpener {
-  return new AesGcm(key, iv);
+export function aesGcm(key: Uint8Array, iv: Uint8Array, crypto: CryptoProvider): PacketSealer & PacketOpener {
+  return new AesGcm(key, iv, crypto);
 }

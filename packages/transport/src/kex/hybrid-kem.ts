@@ -11,7 +11,6 @@
  * not: the KEM's implicit rejection yields another secret, so the host signature check fails.
  */
 
-import { x25519 } from '@noble/curves/ed25519.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { DisconnectReason, SshProtocolError } from '../errors.js';
@@ -19,6 +18,7 @@ import type { Hash } from '../mac/hmac.js';
 import { KexEcdhInit, KexEcdhReply } from '../messages.js';
 import type { RandomBytes } from '../random.js';
 import { SshWriter } from '../wire/writer.js';
+import { x25519Agree } from './curve25519.js';
 import { exchangeHash, type KexContext, type KexHostKey, type KexMethod, type KexSession } from './method.js';
 import {
   SNTRUP761_CIPHERTEXT_BYTES,
@@ -72,20 +72,6 @@ function fail(message: string): never {
   throw new SshProtocolError(DisconnectReason.KEY_EXCHANGE_FAILED, message);
 }
 
-/** X25519 as the hybrid methods use it: raw 32 bytes, refusing the all-zero result (RFC 8731 §3). */
-function x25519Shared(secret: Uint8Array, peerPublic: Uint8Array): Uint8Array {
-  let shared: Uint8Array;
-  try {
-    shared = x25519.getSharedSecret(secret, peerPublic);
-  } catch {
-    fail('curve25519 shared secret is zero');
-  }
-  let acc = 0;
-  for (const b of shared) acc |= b;
-  if (acc === 0) fail('curve25519 shared secret is zero');
-  return shared;
-}
-
 /** K = string(HASH(kemSecret || x25519Secret)). */
 function hybridSecret(hash: Hash, kemSecret: Uint8Array, ecdhSecret: Uint8Array): Uint8Array {
   const digest = hash.create().update(kemSecret).update(ecdhSecret).digest();
@@ -102,7 +88,7 @@ export function hybridKex(kem: Kem, hash: Hash): KexMethod {
     const ecdhSecret = ctx.random(X25519_BYTES);
     const clientShare = new Uint8Array(clientShareLength);
     clientShare.set(publicKey);
-    clientShare.set(x25519.getPublicKey(ecdhSecret), kem.publicKeyLength);
+    clientShare.set(ctx.crypto.x25519.publicKey(ecdhSecret), kem.publicKeyLength);
     return {
       start: () => KexEcdhInit.encode({ clientPublic: clientShare }),
       receive(payload) {
@@ -111,7 +97,7 @@ export function hybridKex(kem: Kem, hash: Hash): KexMethod {
         if (serverShare.length !== serverShareLength)
           fail(`${kem.name} server share of ${serverShare.length} bytes, expected ${serverShareLength}`);
         const kemSecret = kem.decapsulate(serverShare.subarray(0, kem.ciphertextLength), secretKey);
-        const ecdh = x25519Shared(ecdhSecret, serverShare.subarray(kem.ciphertextLength));
+        const ecdh = x25519Agree(ctx.crypto.x25519, ecdhSecret, serverShare.subarray(kem.ciphertextLength));
         const k = hybridSecret(hash, kemSecret, ecdh);
         const h = exchangeHash(hash, ctx, reply.hostKey, [clientShare, serverShare], k);
         return {
@@ -135,10 +121,10 @@ export function hybridKex(kem: Kem, hash: Hash): KexMethod {
           fail(`${kem.name} public key rejected`);
         }
         const ecdhSecret = ctx.random(X25519_BYTES);
-        const ecdh = x25519Shared(ecdhSecret, clientShare.subarray(kem.publicKeyLength));
+        const ecdh = x25519Agree(ctx.crypto.x25519, ecdhSecret, clientShare.subarray(kem.publicKeyLength));
         const serverShare = new Uint8Array(serverShareLength);
         serverShare.set(encapsulated.ciphertext);
-        serverShare.set(x25519.getPublicKey(ecdhSecret), kem.ciphertextLength);
+        serverShare.set(ctx.crypto.x25519.publicKey(ecdhSecret), kem.ciphertextLength);
         const k = hybridSecret(hash, encapsulated.sharedSecret, ecdh);
         const h = exchangeHash(hash, ctx, hostKey.blob, [clientShare, serverShare], k);
         const signature = hostKey.sign(h);

@@ -3,6 +3,7 @@
  * that is started, fed the method's own messages (numbers 30–49) and ends with the shared secret
  * and the exchange hash.
  */
+import type { CryptoProvider } from '../crypto/provider.js';
 import type { Hash } from '../mac/hmac.js';
 import { SshWriter } from '../wire/writer.js';
 import type { DhSettings } from './dh-groups.js';
@@ -18,6 +19,8 @@ export interface KexContext {
   readonly random: (length: number) => Uint8Array;
   /** Finite-field DH only: key sizes from the negotiation, moduli and group-exchange sizes from the configuration. */
   readonly dh?: DhSettings;
+  /** The connection's crypto provider (X25519 and the like). */
+  readonly crypto: CryptoProvider;
 }
 
 /** The server's host key for this exchange: its blob and a signer using the negotiated algorithm. */

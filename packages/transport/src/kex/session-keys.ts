@@ -5,6 +5,7 @@
 import { CIPHERS, type CipherSpec, MACS, type MacSpec } from '../algorithms.js';
 import { cipherWithMac } from '../cipher/stream.js';
 import type { PacketOpener, PacketSealer } from '../cipher/types.js';
+import type { CryptoProvider } from '../crypto/provider.js';
 import type { Hash } from '../mac/hmac.js';
 import { deriveKey } from './derive.js';
 import type { Negotiated } from './negotiate.js';
@@ -25,6 +26,7 @@ export function sessionKeys(
   sharedSecret: Uint8Array,
   exchangeHash: Uint8Array,
   sessionId: Uint8Array,
+  crypto: CryptoProvider,
 ): DirectionKeys {
   const key = (letter: 'A' | 'B' | 'C' | 'D' | 'E' | 'F', length: number) =>
     deriveKey(hash, sharedSecret, exchangeHash, letter, sessionId, length);
@@ -39,10 +41,10 @@ export function sessionKeys(
     if (!cipher) throw new RangeError(`unknown cipher ${cipherName}`);
     const k = key(enc, cipher.keyLength);
     const v = cipher.ivLength > 0 ? key(iv, cipher.ivLength) : new Uint8Array(0);
-    if (cipher.aead) return cipher.create(k, v);
+    if (cipher.aead) return cipher.create(k, v, crypto);
     const mac = (MACS as Record<string, MacSpec>)[macName];
     if (!mac) throw new RangeError(`unknown MAC ${macName}`);
-    return cipherWithMac(cipher.create(k, v), mac.create(key(integ, mac.keyLength)));
+    return cipherWithMac(cipher.create(k, v, crypto), mac.create(key(integ, mac.keyLength), crypto));
   };
   return {
     clientToServer: direction(negotiated.cipherClientToServer, negotiated.macClientToServer, 'A', 'C', 'E'),

@@ -11,6 +11,8 @@ import type { ECDSA } from '@noble/curves/abstract/weierstrass.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { bytesToNumberBE, equalBytes, numberToBytesBE } from '@noble/curves/utils.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { defaultCryptoProvider } from '../crypto/default.js';
+import type { CryptoProvider, EcdsaCurveName, HashName } from '../crypto/provider.js';
 import { SshDecodeError } from '../errors.js';
 import { SshReader } from '../wire/reader.js';
 import { SshWriter } from '../wire/writer.js';
@@ -21,17 +23,19 @@ import type { PrivateKey, PublicKey } from './types.js';
 /** One NIST curve as SSH uses it. */
 export interface EcdsaCurveSpec {
   /** The RFC 5656 §6.1 curve identifier inside the blob. */
-  readonly identifier: string;
+  readonly identifier: EcdsaCurveName;
   readonly curve: ECDSA;
   /** RFC 5656 §6.2.1 hash for this curve size. */
   readonly hash: (data: Uint8Array) => Uint8Array;
+  /** The same hash by name, for the crypto provider. */
+  readonly hashName: HashName;
 }
 
 /** The three curves, keyed by key type (= signature algorithm) name. */
 export const ECDSA_CURVES = {
-  'ecdsa-sha2-nistp256': { identifier: 'nistp256', curve: p256, hash: sha256 },
-  'ecdsa-sha2-nistp384': { identifier: 'nistp384', curve: p384, hash: sha384 },
-  'ecdsa-sha2-nistp521': { identifier: 'nistp521', curve: p521, hash: sha512 },
+  'ecdsa-sha2-nistp256': { identifier: 'nistp256', curve: p256, hash: sha256, hashName: 'sha256' },
+  'ecdsa-sha2-nistp384': { identifier: 'nistp384', curve: p384, hash: sha384, hashName: 'sha384' },
+  'ecdsa-sha2-nistp521': { identifier: 'nistp521', curve: p521, hash: sha512, hashName: 'sha512' },
 } as const satisfies Record<string, EcdsaCurveSpec>;
 
 /** `ecdsa-sha2-nistp256` | `ecdsa-sha2-nistp384` | `ecdsa-sha2-nistp521`. */
@@ -90,14 +94,19 @@ export class EcdsaPublicKey implements PublicKey {
     return new EcdsaPublicKey(type, r.string());
   }
 
-  verify(data: Uint8Array, signatureBlob: Uint8Array, allowed?: readonly string[]): boolean {
+  verify(
+    data: Uint8Array,
+    signatureBlob: Uint8Array,
+    allowed?: readonly string[],
+    crypto: CryptoProvider = defaultCryptoProvider(),
+  ): boolean {
     const sig = acceptSignatureBlob(
       signatureBlob,
       this.signatureAlgorithms,
       allowed ?? this.signatureAlgorithms,
     );
     if (sig === undefined) return false;
-    const { curve, hash } = this.#spec;
+    const { curve, identifier, hashName } = this.#spec;
     const n = curve.Point.Fn.ORDER;
     let r: bigint;
     let s: bigint;
@@ -116,12 +125,8 @@ export class EcdsaPublicKey implements PublicKey {
     const compact = new Uint8Array(2 * bytes);
     compact.set(numberToBytesBE(r, bytes), 0);
     compact.set(numberToBytesBE(s, bytes), bytes);
-    try {
-      // OpenSSH signs with OpenSSL, which does not normalise s: high-S signatures are valid here.
-      return curve.verify(compact, hash(data), this.point, { prehash: false, lowS: false });
-    } catch {
-      return false;
-    }
+    // OpenSSH signs with OpenSSL, which does not normalise s: high-S signatures are valid here.
+    return crypto.ecdsa.verify(identifier, hashName, this.point, data, compact);
   }
 
   equals(other: PublicKey): boolean {
@@ -155,14 +160,19 @@ export class EcdsaPrivateKey implements PrivateKey {
   }
 
   /**
-   * Signs with RFC 6979 deterministic k (no nonce bias, PuTTY CVE-2024-31497 lesson).
+   * Signs `data`: noble takes RFC 6979 deterministic k (no nonce bias, PuTTY CVE-2024-31497
+   * lesson); OpenSSL derives k from the key, the digest and fresh randomness.
    * @throws RangeError when `algorithm` is not this key's type.
    */
-  sign(data: Uint8Array, algorithm: string = this.publicKey.type): Uint8Array {
+  sign(
+    data: Uint8Array,
+    algorithm: string = this.publicKey.type,
+    crypto: CryptoProvider = defaultCryptoProvider(),
+  ): Uint8Array {
     if (algorithm !== this.publicKey.type)
       throw new RangeError(`a ${this.publicKey.type} key cannot sign ${algorithm}`);
-    const { curve, hash } = this.#spec;
-    const compact = curve.sign(hash(data), this.#d, { prehash: false, lowS: false });
+    const { curve, identifier, hashName } = this.#spec;
+    const compact = crypto.ecdsa.sign(identifier, hashName, this.#d, this.publicKey.point, data);
     const { r, s } = curve.Signature.fromBytes(compact);
     const inner = new SshWriter(2 * compact.length + 16).mpint(r).mpint(s).bytes();
     return encodeSignatureBlob(algorithm, inner);

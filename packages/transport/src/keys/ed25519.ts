@@ -4,8 +4,9 @@
  * Public key blob: `string "ssh-ed25519" || string A` with A the 32-byte encoded point.
  * Signature blob: `string "ssh-ed25519" || string (R || S)`, 64 bytes.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { equalBytes } from '@noble/curves/utils.js';
+import { defaultCryptoProvider } from '../crypto/default.js';
+import type { CryptoProvider } from '../crypto/provider.js';
 import type { SshReader } from '../wire/reader.js';
 import { SshWriter } from '../wire/writer.js';
 import { InvalidKeyError } from './errors.js';
@@ -37,16 +38,17 @@ export class Ed25519PublicKey implements PublicKey {
     return new Ed25519PublicKey(r.string());
   }
 
-  verify(data: Uint8Array, signatureBlob: Uint8Array, allowed: readonly string[] = ALGORITHMS): boolean {
+  verify(
+    data: Uint8Array,
+    signatureBlob: Uint8Array,
+    allowed: readonly string[] = ALGORITHMS,
+    crypto: CryptoProvider = defaultCryptoProvider(),
+  ): boolean {
     const sig = acceptSignatureBlob(signatureBlob, ALGORITHMS, allowed);
     // RFC 8709 §6: the signature is exactly 64 octets.
     if (sig === undefined || sig.signature.length !== 64) return false;
-    try {
-      // zip215: false is RFC 8032's strict check (canonical S < L and encodings): no malleability.
-      return ed25519.verify(sig.signature, data, this.key, { zip215: false });
-    } catch {
-      return false;
-    }
+    // RFC 8032's strict checks (canonical S < L and encodings): no malleability.
+    return crypto.ed25519.verify(this.key, data, sig.signature);
   }
 
   equals(other: PublicKey): boolean {
@@ -63,7 +65,7 @@ export class Ed25519PrivateKey implements PrivateKey {
   constructor(seed: Uint8Array) {
     if (seed.length !== 32) throw new InvalidKeyError(`ed25519 seed is ${seed.length} bytes, not 32`);
     this.#seed = seed.slice();
-    this.publicKey = new Ed25519PublicKey(ed25519.getPublicKey(this.#seed));
+    this.publicKey = new Ed25519PublicKey(defaultCryptoProvider().ed25519.publicKey(this.#seed));
   }
 
   /** A copy of the 32-byte seed (the first half of OpenSSH's 64-byte `sk`). */
@@ -72,8 +74,12 @@ export class Ed25519PrivateKey implements PrivateKey {
   }
 
   /** @throws RangeError when `algorithm` is not `ssh-ed25519`. */
-  sign(data: Uint8Array, algorithm: string = ED25519): Uint8Array {
+  sign(
+    data: Uint8Array,
+    algorithm: string = ED25519,
+    crypto: CryptoProvider = defaultCryptoProvider(),
+  ): Uint8Array {
     if (algorithm !== ED25519) throw new RangeError(`an ed25519 key cannot sign ${algorithm}`);
-    return encodeSignatureBlob(ED25519, ed25519.sign(data, this.#seed));
+    return encodeSignatureBlob(ED25519, crypto.ed25519.sign(this.#seed, data));
   }
 }

@@ -1,17 +1,20 @@
 /**
  * ssh-rsa keys with rsa-sha2-512 / rsa-sha2-256 signatures (RFC 8332 §3) and, opt-in only, the
- * SHA-1 `ssh-rsa` signature of RFC 4253 §6.6. RSASSA-PKCS1-v1_5 (RFC 8017 §8.2) on `bigint`.
+ * SHA-1 `ssh-rsa` signature of RFC 4253 §6.6. RSASSA-PKCS1-v1_5 (RFC 8017 §8.2) through the crypto
+ * provider: bigint arithmetic in the portable one, OpenSSL on Node.
  *
  * Public key blob: `string "ssh-rsa" || mpint e || mpint n` (RFC 4253 §6.6).
  * Signature blob: `string "rsa-sha2-512" || string s`, s as long as the modulus (RFC 8332 §3).
  */
 import { equalBytes } from '@noble/curves/utils.js';
+import { defaultCryptoProvider } from '../crypto/default.js';
+import type { CryptoProvider, RsaPrivateParts } from '../crypto/provider.js';
 import { defaultRandomBytes, type RandomBytes } from '../random.js';
 import type { SshReader } from '../wire/reader.js';
-import { bytesToBigInt, SshWriter, unsignedBytes } from '../wire/writer.js';
+import { SshWriter } from '../wire/writer.js';
 import { InvalidKeyError } from './errors.js';
-import { emsaPkcs1v15Encode, type Pkcs1HashName } from './pkcs1.js';
-import { bitLength, mod, modInverse, modPow } from './rsa-math.js';
+import type { Pkcs1HashName } from './pkcs1.js';
+import { bitLength, modInverse } from './rsa-math.js';
 import { acceptSignatureBlob, encodeSignatureBlob } from './signature-blob.js';
 import type { PrivateKey, PublicKey } from './types.js';
 
@@ -79,19 +82,25 @@ export class RsaPublicKey implements PublicKey {
     return Math.ceil(this.bits / 8);
   }
 
-  verify(data: Uint8Array, signatureBlob: Uint8Array, allowed?: readonly string[]): boolean {
+  verify(
+    data: Uint8Array,
+    signatureBlob: Uint8Array,
+    allowed?: readonly string[],
+    crypto: CryptoProvider = defaultCryptoProvider(),
+  ): boolean {
     const sig = acceptSignatureBlob(signatureBlob, SUPPORTED_ALGORITHMS, allowed ?? this.signatureAlgorithms);
     if (sig === undefined) return false;
     const k = this.size;
     // RFC 8332 §3 says s is exactly k bytes; OpenSSH left-pads a short one and refuses a long one.
     if (sig.signature.length > k || sig.signature.length === 0) return false;
-    const s = bytesToBigInt(sig.signature);
-    // RFC 8017 §5.2.2 RSAVP1: the representative must be below n.
-    if (s >= this.n) return false;
-    const m = modPow(s, this.e, this.n);
+    let s = sig.signature;
+    if (s.length < k) {
+      s = new Uint8Array(k);
+      s.set(sig.signature, k - sig.signature.length);
+    }
     const hash = RSA_SIGNATURE_HASHES[sig.algorithm as RsaSignatureAlgorithm];
-    // RFC 8017 §8.2.2 step 3–4: compare the whole re-encoded EM.
-    return equalBytes(unsignedBytes(m, k), emsaPkcs1v15Encode(hash, data, k));
+    // RFC 8017 §8.2.2: s below n, and the whole re-encoded EM compared.
+    return crypto.rsa.verify(hash, this, data, s);
   }
 
   equals(other: PublicKey): boolean {
@@ -126,6 +135,7 @@ export class RsaPrivateKey implements PrivateKey {
   readonly #dq: bigint;
   readonly #qinv: bigint;
   readonly #random: RandomBytes;
+  readonly #parts: RsaPrivateParts;
 
   /** @throws InvalidKeyError when the parts are inconsistent (p·q ≠ n, d not an inverse of e, bad qinv). */
   constructor(parts: RsaPrivateComponents, options: RsaPrivateKeyOptions = {}) {
@@ -150,6 +160,7 @@ export class RsaPrivateKey implements PrivateKey {
     this.#q = q;
     this.#qinv = qinv;
     this.#random = options.random ?? defaultRandomBytes;
+    this.#parts = { n, e, d, p, q, dp: this.#dp, dq: this.#dq, qinv };
   }
 
   /** All private parts, with dp and dq (for writing key files). */
@@ -162,38 +173,14 @@ export class RsaPrivateKey implements PrivateKey {
    * Signs with `rsa-sha2-512` (default), `rsa-sha2-256`, or legacy `ssh-rsa` when asked by name.
    * @throws RangeError for another algorithm name.
    */
-  sign(data: Uint8Array, algorithm = 'rsa-sha2-512'): Uint8Array {
+  sign(
+    data: Uint8Array,
+    algorithm = 'rsa-sha2-512',
+    crypto: CryptoProvider = defaultCryptoProvider(),
+  ): Uint8Array {
     if (!Object.hasOwn(RSA_SIGNATURE_HASHES, algorithm))
       throw new RangeError(`an RSA key cannot sign ${algorithm}`);
-    const k = this.publicKey.size;
-    const em = emsaPkcs1v15Encode(RSA_SIGNATURE_HASHES[algorithm as RsaSignatureAlgorithm], data, k);
-    const s = this.#privateOp(bytesToBigInt(em));
-    return encodeSignatureBlob(algorithm, unsignedBytes(s, k));
-  }
-
-  /** RSASP1 (RFC 8017 §5.1.2, CRT form 2.b) on a blinded input, verified before release. */
-  #privateOp(m: bigint): bigint {
-    const { n, e } = this.publicKey;
-    // Blinding: sign m·r^e, then divide by r, so the timing of the bigint exponentiation does not
-    // follow m. r is fresh per signature.
-    let r = 0n;
-    let rInv = 0n;
-    while (rInv === 0n) {
-      r = mod(bytesToBigInt(this.#random(this.publicKey.size + 8)), n);
-      if (r < 2n) continue;
-      try {
-        rInv = modInverse(r, n);
-      } catch {
-        rInv = 0n;
-      }
-    }
-    const c = (m * modPow(r, e, n)) % n;
-    const m1 = modPow(c % this.#p, this.#dp, this.#p);
-    const m2 = modPow(c % this.#q, this.#dq, this.#q);
-    const h = mod(this.#qinv * (m1 - m2), this.#p);
-    const s = ((m2 + h * this.#q) * rInv) % n;
-    // A fault in one CRT half would leak a prime (Boneh–DeMillo–Lipton): check before release.
-    if (modPow(s, e, n) !== m) throw new InvalidKeyError('RSA signature failed its own check');
-    return s;
+    const hash = RSA_SIGNATURE_HASHES[algorithm as RsaSignatureAlgorithm];
+    return encodeSignatureBlob(algorithm, crypto.rsa.sign(hash, this.#parts, data, this.#random));
   }
 }

@@ -2,6 +2,7 @@
  * Public keys, private keys and signatures as the rest of the stack sees them (RFC 4253 §6.6).
  * One implementation per key family lives beside this file; `public-key.ts` parses any blob.
  */
+import type { CryptoProvider } from '../crypto/provider.js';
 
 /** A public key decoded from its RFC 4253 §6.6 blob. */
 export interface PublicKey {
@@ -14,9 +15,15 @@ export interface PublicKey {
   /**
    * Checks a signature blob (`string algorithm || string signature`) over `data`. Returns false for
    * a wrong or malformed signature, and for an algorithm not in `allowed` (default: all of
-   * `signatureAlgorithms`); never throws for bad peer input.
+   * `signatureAlgorithms`); never throws for bad peer input. `crypto` does the arithmetic
+   * (default: the process default, `defaultCryptoProvider()`).
    */
-  verify(data: Uint8Array, signatureBlob: Uint8Array, allowed?: readonly string[]): boolean;
+  verify(
+    data: Uint8Array,
+    signatureBlob: Uint8Array,
+    allowed?: readonly string[],
+    crypto?: CryptoProvider,
+  ): boolean;
   /** Equal blobs. */
   equals(other: PublicKey): boolean;
 }
@@ -24,6 +31,9 @@ export interface PublicKey {
 /** A private key that signs synchronously (in-memory keys; agents are answered by the driver). */
 export interface PrivateKey {
   readonly publicKey: PublicKey;
-  /** Signs `data` and returns the signature blob (`string algorithm || string signature`). */
-  sign(data: Uint8Array, algorithm?: string): Uint8Array;
+  /**
+   * Signs `data` and returns the signature blob (`string algorithm || string signature`). `crypto`
+   * does the arithmetic where the key is in memory (default: `defaultCryptoProvider()`).
+   */
+  sign(data: Uint8Array, algorithm?: string, crypto?: CryptoProvider): Uint8Array;
 }

@@ -110,10 +110,18 @@ export class SocketDriver {
     if (!this.#ended) this.socket.end();
   }
 
+  /** Writes every chunk the core has, corked, so that a batch of packets leaves in one writev. */
   #flush(): void {
+    let corked = false;
     for (let b = this.#core.pollTransmit(); b; b = this.#core.pollTransmit()) {
-      if (!this.#ended && this.socket.writable) this.socket.write(b);
+      if (this.#ended || !this.socket.writable) continue;
+      if (!corked) {
+        this.socket.cork();
+        corked = true;
+      }
+      this.socket.write(b);
     }
+    if (corked) this.socket.uncork();
   }
 
   #arm(): void {

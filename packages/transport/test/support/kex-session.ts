@@ -2,6 +2,7 @@
  * Runs one key exchange method's client and server sessions against each other directly, below
  * the transport, with fixed randomness: for known answers and for feeding a side hostile messages.
  */
+import { defaultCryptoProvider } from '../../src/crypto/default.js';
 import { DisconnectReason, SshProtocolError } from '../../src/errors.js';
 import type { KexContext, KexHostKey, KexMethod, KexResult, KexSession } from '../../src/kex/method.js';
 import { seededRandom, testHostKey } from './pair.js';
@@ -16,6 +17,7 @@ export function kexContext(seed: string, extra: Partial<KexContext> = {}): KexCo
     clientKexInit: Uint8Array.of(20, 1, 2, 3),
     serverKexInit: Uint8Array.of(20, 4, 5, 6),
     random: seededRandom(seed),
+    crypto: defaultCryptoProvider(),
     ...extra,
   };
 }
