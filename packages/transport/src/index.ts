@@ -8,6 +8,8 @@ export type { PacketOpener, PacketSealer } from './cipher/types.js';
 export * from './errors.js';
 export { decodeExtInfo, encodeExtInfo, parseServerSigAlgs } from './ext-info.js';
 export type { Negotiated } from './kex/negotiate.js';
+export * from './keys/certificate.js';
+export * from './keys/certificate-builder.js';
 export * from './keys/ecdsa.js';
 export * from './keys/ed25519.js';
 export * from './keys/errors.js';
