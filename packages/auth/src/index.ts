@@ -1,23 +1,31 @@
 /**
- * @seashell/auth — RFC 4252 user authentication (the client and server state machines) and the
- * OpenSSH file formats: public and private keys, authorized_keys, known_hosts.
+ * @seashell/auth — RFC 4252 user authentication (the client and server state machines), the
+ * OpenSSH file formats (public and private keys, authorized_keys with its options, known_hosts,
+ * KRLs), certificate policy (`CertChecker`) and the `Permissions` a login carries.
  */
+export * from './address-match.js';
+export * from './certs/cert-checker.js';
+export * from './certs/certificate-check.js';
+export * from './certs/krl.js';
 export {
   ClientAuth,
   type ClientAuthConfig,
   type ClientAuthEvent,
   type ClientAuthMethod,
 } from './client-auth.js';
-export { AuthenticationError } from './errors.js';
+export { AuthenticationError, CertificateRejectedError } from './errors.js';
+export * from './keys/authorized-key-options.js';
 export * from './keys/authorized-keys.js';
 export * from './keys/errors.js';
 export * from './keys/host-pattern.js';
 export * from './keys/known-hosts.js';
+export * from './keys/known-hosts-hash.js';
 export * from './keys/openssh-private-key.js';
 export type { OpenSshPrivateKeyType } from './keys/private-key-fields.js';
 export * from './keys/public-key-file.js';
 export type { SkippedLine } from './keys/text-lines.js';
 export * from './messages.js';
+export * from './permissions.js';
 export {
   type AuthCheck,
   type AuthVerdict,

@@ -64,6 +64,13 @@ export function isCertificateKeyType(type: string): type is CertificateKeyType {
   return Object.hasOwn(CERTIFICATE_KEY_TYPES, type);
 }
 
+/** Whether `algorithm` is a certificate signature algorithm (`*-cert-v01@openssh.com`). */
+export function isCertificateSignatureAlgorithm(
+  algorithm: string,
+): algorithm is CertificateSignatureAlgorithm {
+  return Object.hasOwn(CERTIFICATE_SIGNATURE_ALGORITHMS, algorithm);
+}
+
 /**
  * The algorithm that actually signs for `algorithm`: `rsa-sha2-512` for
  * `rsa-sha2-512-cert-v01@openssh.com`, and any plain name unchanged.
