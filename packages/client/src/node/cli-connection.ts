@@ -13,7 +13,7 @@ import { localPty, runSession, type SessionIo } from './cli-session.js';
 import type { CliSettings } from './cli-settings.js';
 import { type AuthMethod, type Client, connect } from './client.js';
 import { HostKeyVerifier } from './host-key-verifier.js';
-import { loadIdentities, publicKeyMethod } from './identities.js';
+import { attachCertificates, loadIdentities, publicKeyMethods } from './identities.js';
 import { readKnownHostsFiles } from './known-hosts-policy.js';
 import { askPassword, choosePasswordSource } from './password-prompt.js';
 import { startServerAlive } from './server-alive.js';
@@ -149,14 +149,18 @@ export class CliConnection {
     const s = this.#s;
     const identities =
       s.authMethods.includes('publickey') && s.identityFiles.length > 0
-        ? await loadIdentities(s.identityFiles, s.identitiesExplicit, this.#log)
+        ? await attachCertificates(
+            await loadIdentities(s.identityFiles, s.identitiesExplicit, this.#log),
+            s.certificateFiles,
+            this.#log,
+          )
         : [];
     const auth: AuthMethod[] = [];
     for (const method of s.authMethods) {
       if (method === 'publickey') {
         for (const identity of identities) {
-          const m = publicKeyMethod(identity, s.pubkeyAcceptedAlgorithms);
-          if (m) auth.push(m);
+          const methods = publicKeyMethods(identity, s.pubkeyAcceptedAlgorithms);
+          if (methods.length > 0) auth.push(...methods);
           else this.#log.debug(`Skipping ${identity.path}: its key type is not in PubkeyAcceptedAlgorithms`);
         }
       } else if (s.passwordPrompts > 0) {

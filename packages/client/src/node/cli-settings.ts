@@ -21,6 +21,8 @@ export interface CliSettings {
   readonly identityFiles: readonly string[];
   /** The user named the identity files (problems with them are reported without -v). */
   readonly identitiesExplicit: boolean;
+  /** CertificateFile: certificates offered with the identity whose key they certify. */
+  readonly certificateFiles: readonly string[];
   readonly kex: readonly string[];
   readonly ciphers: readonly string[];
   readonly macs: readonly string[];
@@ -154,6 +156,7 @@ export function resolveSettings(c: SshConfig, cl: CommandLine, ctx: CliContext):
     user,
     identityFiles,
     identitiesExplicit,
+    certificateFiles: c.certificateFiles.filter((f) => f.toLowerCase() !== 'none').map(path),
     kex: algorithms(c, 'KexAlgorithms'),
     ciphers: algorithms(c, 'Ciphers'),
     macs: algorithms(c, 'MACs'),

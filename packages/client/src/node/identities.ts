@@ -3,11 +3,25 @@
  * or, when none was given, the default `~/.ssh/id_*` files that exist. A file that cannot be used
  * is reported and skipped, never fatal: a missing `-i` file, a private key others can read
  * (OpenSSH ignores those too), a passphrase-protected key (not supported yet), a format we do not
- * read. The keys are offered with the signature algorithms PubkeyAcceptedAlgorithms allows.
+ * read. Beside each key file a `KEY-cert.pub` certificate is picked up, and CertificateFile
+ * certificates join the identity whose key they certify; a certificate is offered before its
+ * plain key. The keys are offered with the signature algorithms PubkeyAcceptedAlgorithms allows.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { EncryptedKeyError, isOpenSshPrivateKey, parseOpenSshPrivateKey } from '@seashell/auth';
-import { fingerprintSha256, type PrivateKey, type PublicKey } from '@seashell/transport';
+import {
+  EncryptedKeyError,
+  isOpenSshPrivateKey,
+  parseOpenSshPrivateKey,
+  parsePublicKeyLine,
+} from '@seashell/auth';
+import {
+  type Certificate,
+  CertifiedPrivateKey,
+  fingerprintSha256,
+  isCertificate,
+  type PrivateKey,
+  type PublicKey,
+} from '@seashell/transport';
 import type { CliLog } from './cli-log.js';
 import type { AuthMethod } from './client.js';
 
@@ -19,6 +33,8 @@ export interface Identity {
   readonly path: string;
   readonly key: PrivateKey;
   readonly comment: string;
+  /** Certificates of this key (`KEY-cert.pub`, CertificateFile), offered before the plain key. */
+  readonly certificates: readonly Certificate[];
 }
 
 /**
@@ -63,7 +79,10 @@ export async function loadIdentities(
       log.debug(
         `Will attempt key: ${path} ${privateKey.publicKey.type} ${fingerprintSha256(privateKey.publicKey)}`,
       );
-      identities.push({ path, key: privateKey, comment });
+      // ssh loads KEY-cert.pub beside KEY when it is there.
+      const beside = await readCertificate(`${path}-cert.pub`, log, false);
+      const certificates = beside && certifies(beside, privateKey, `${path}-cert.pub`, log) ? [beside] : [];
+      identities.push({ path, key: privateKey, comment, certificates });
     } catch (e) {
       if (e instanceof EncryptedKeyError)
         report(`Load key "${path}": passphrase-protected keys are not supported by seashell yet; skipped`);
@@ -74,19 +93,81 @@ export async function loadIdentities(
 }
 
 /**
- * The identity as an auth method offering only the signature algorithms `accepted` allows (RSA
- * keys sign with several); undefined when none is allowed.
+ * Adds CertificateFile certificates to the identities whose keys they certify (ssh_config(5):
+ * the private key must come from IdentityFile or `-i`); one with no matching key is reported.
  */
-export function publicKeyMethod(identity: Identity, accepted: readonly string[]): AuthMethod | undefined {
-  const key = identity.key;
-  const algorithms = key.publicKey.signatureAlgorithms.filter((a) => accepted.includes(a));
-  if (algorithms.length === 0) return undefined;
-  const publicKey: PublicKey = {
-    type: key.publicKey.type,
-    blob: key.publicKey.blob,
-    signatureAlgorithms: algorithms,
-    verify: (data, signature, allowed) => key.publicKey.verify(data, signature, allowed),
-    equals: (other) => key.publicKey.equals(other),
-  };
-  return { type: 'publickey', publicKey, sign: (data, algorithm) => key.sign(data, algorithm) };
+export async function attachCertificates(
+  identities: readonly Identity[],
+  files: readonly string[],
+  log: CliLog,
+): Promise<Identity[]> {
+  const out = identities.map((i) => ({ ...i, certificates: [...i.certificates] }));
+  for (const file of files) {
+    const cert = await readCertificate(file, log, true);
+    if (!cert) continue;
+    const owner = out.find((i) => i.key.publicKey.equals(cert.key));
+    if (!owner) {
+      log.info(`Certificate ${file}: no identity holds the key it certifies; not offered`);
+      continue;
+    }
+    if (!owner.certificates.some((c) => c.equals(cert))) owner.certificates.push(cert);
+  }
+  return out;
+}
+
+async function readCertificate(
+  path: string,
+  log: CliLog,
+  explicit: boolean,
+): Promise<Certificate | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if (explicit) log.info(`Certificate ${path} not accessible: ${(e as Error).message}`);
+    return undefined;
+  }
+  try {
+    const key = parsePublicKeyLine(text).key;
+    if (!isCertificate(key)) throw new Error(`a ${key.type} key, not a certificate`);
+    if (key.certType !== 'user') throw new Error('a host certificate');
+    log.debug(
+      `Will attempt certificate: ${path} ${key.type} ${fingerprintSha256(key)} serial ${key.serial} ID "${key.keyId}"`,
+    );
+    return key;
+  } catch (e) {
+    log.info(`Load certificate "${path}": ${(e as Error).message}; not offered`);
+    return undefined;
+  }
+}
+
+function certifies(cert: Certificate, key: PrivateKey, path: string, log: CliLog): boolean {
+  if (cert.key.equals(key.publicKey)) return true;
+  log.info(`Certificate ${path} does not match its private key; not offered`);
+  return false;
+}
+
+/**
+ * The identity's certificates, then its plain key, as auth methods offering only the signature
+ * algorithms `accepted` allows (RSA keys sign with several); those with none allowed are left out.
+ */
+export function publicKeyMethods(identity: Identity, accepted: readonly string[]): AuthMethod[] {
+  const keys: PrivateKey[] = [
+    ...identity.certificates.map((c) => new CertifiedPrivateKey(identity.key, c)),
+    identity.key,
+  ];
+  const methods: AuthMethod[] = [];
+  for (const key of keys) {
+    const algorithms = key.publicKey.signatureAlgorithms.filter((a) => accepted.includes(a));
+    if (algorithms.length === 0) continue;
+    const publicKey: PublicKey = {
+      type: key.publicKey.type,
+      blob: key.publicKey.blob,
+      signatureAlgorithms: algorithms,
+      verify: (data, signature, allowed) => key.publicKey.verify(data, signature, allowed),
+      equals: (other) => key.publicKey.equals(other),
+    };
+    methods.push({ type: 'publickey', publicKey, sign: (data, algorithm) => key.sign(data, algorithm) });
+  }
+  return methods;
 }

@@ -18,6 +18,8 @@ export interface SshConfig {
   user?: string;
   /** Accumulates, in order (`-i` and IdentityFile). */
   readonly identityFiles: string[];
+  /** Accumulates, in order (CertificateFile); `none` entries are dropped when resolved. */
+  readonly certificateFiles: string[];
   identitiesOnly?: boolean;
   /** Algorithm specs as written (`+aes128-cbc`), checked; resolved when connecting. */
   readonly algorithms: Partial<Record<AlgorithmOption, string>>;
@@ -53,7 +55,7 @@ export interface SshConfig {
 }
 
 export function emptyConfig(): SshConfig {
-  return { identityFiles: [], algorithms: {}, sendEnv: [], ignored: [] };
+  return { identityFiles: [], certificateFiles: [], algorithms: {}, sendEnv: [], ignored: [] };
 }
 
 /** A bad line: the message is the whole diagnostic (`FILE line N: …`). */
