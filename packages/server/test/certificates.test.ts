@@ -179,6 +179,7 @@ describe('host certificates on the Node server', () => {
       },
     });
     expect(algorithm).toBe('ssh-ed25519-cert-v01@openssh.com');
+    expect(certified.hostKey?.type).toBe('ssh-ed25519-cert-v01@openssh.com');
     await using plain = await login(port, { auth: [{ type: 'password', password: 'x' }] });
     expect(plain.hostKey?.equals(hostKey.publicKey)).toBe(true);
     // A certificate that does not name the host is refused by the checker.
