@@ -216,7 +216,10 @@ export class ServerConnectionHandler implements ChannelHost {
    */
   async #publicKeyVerdict(ctx: AuthContext, key: PublicKey): Promise<AuthVerdict> {
     const isRevoked = this.#options.isRevoked;
-    if (isRevoked && (await isRevoked(key)) !== false) return false;
+    if (isRevoked && (await isRevoked(key)) !== false) {
+      this.#log(ctx.user, 'publickey', false, 'key is revoked');
+      return false;
+    }
     const checker = this.#server.certChecker;
     if (checker && isCertificate(key)) {
       try {
