@@ -5,7 +5,8 @@
  * turning every capability off at its place in the list (so `restrict,pty` allows a pty).
  *
  * An option sshd does not know, a malformed value, or a repeated `command=`, `from=` or
- * `principals=` makes the whole line unusable, as in sshd.
+ * `principals=` makes the whole line unusable, as in sshd; empty options between commas are
+ * skipped, as sshd skips them.
  */
 import { PERMIT_EXTENSIONS, type Permissions } from '../permissions.js';
 import { KeyFileError } from './errors.js';
@@ -92,7 +93,8 @@ export function parseAuthorizedKeyOptions(text: string): AuthorizedKeyOptions {
     const name = /^[^,=\s"]*/.exec(text.slice(i))![0];
     i += name.length;
     if (text[i] !== '=') {
-      flag(o, caps, name.toLowerCase(), fail);
+      // sshd skips an empty option (`,no-pty`, `a,,b`, a trailing comma): nothing matches, a comma follows.
+      if (name !== '') flag(o, caps, name.toLowerCase(), fail);
     } else {
       let value: string;
       [value, i] = dequote(text, i + 1, fail);
@@ -101,7 +103,6 @@ export function parseAuthorizedKeyOptions(text: string): AuthorizedKeyOptions {
     if (i >= text.length) break;
     if (text[i] !== ',') fail(`unknown option near ${JSON.stringify(text.slice(i, i + 20))}`);
     i++;
-    if (i >= text.length) fail('unexpected end of options');
   }
   return o;
 }

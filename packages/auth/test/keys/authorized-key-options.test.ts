@@ -42,6 +42,8 @@ describe('parseAuthorizedKeyOptions', () => {
     const fido = parseAuthorizedKeyOptions('no-touch-required,verify-required');
     expect([fido.noTouchRequired, fido.verifyRequired]).toEqual([true, true]);
     expect(parseAuthorizedKeyOptions('cert-authority').certAuthority).toBe(true);
+    // sshd skips empty options: a stray comma anywhere is harmless.
+    expect(parseAuthorizedKeyOptions(',no-pty,,user-rc,').capabilities).toEqual({ ...allCaps, pty: false });
   });
 
   it('reads quoted values with \\" inside, and commas and blanks inside quotes', () => {
@@ -84,9 +86,6 @@ describe('parseAuthorizedKeyOptions', () => {
       'command="a",command="b"',
       'from="a",from="b"',
       'principals="a",principals="b"',
-      'no-pty,',
-      ',no-pty',
-      'no-pty,,pty',
       'command="x"y',
       'environment="=x"',
       'environment="NO_EQUALS"',
