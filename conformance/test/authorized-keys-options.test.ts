@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   describeOpenSSH,
   makeTempDir,
@@ -47,7 +47,6 @@ describeOpenSSH('authorized_keys options: sshd 9.2 and seashell-sshd side by sid
   /** With the default (environment= ignored). */
   let oursDefault: SeashellSshdProcess;
   let oursKeys: string;
-  let oursKnownHosts: string;
 
   beforeAll(async () => {
     tmp = await makeTempDir('seashell-akopts-');
@@ -63,8 +62,6 @@ describeOpenSSH('authorized_keys options: sshd 9.2 and seashell-sshd side by sid
       startSeashellSshd([...args, '-o', 'PermitUserEnvironment=yes']),
       startSeashellSshd(args),
     ]);
-    oursKnownHosts = join(tmp.path, 'known_hosts_ours');
-    await writeFile(oursKnownHosts, '');
     for (const port of [ours.port, oursDefault.port]) {
       const path = join(tmp.path, `known_hosts_${port}`);
       await writeKnownHosts(path, port, [keys.hostKeys.ed25519.publicKeyLine]);
