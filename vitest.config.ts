@@ -27,12 +27,22 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'fuzz',
+          include: ['conformance/fuzz/**/*.test.ts'],
+          testTimeout: 600_000,
+        },
+      },
+      {
+        test: {
           name: 'interop',
           include: ['conformance/test/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
           // Interop tests start real sshd / ssh processes: run files one at a time on 2 cores.
           fileParallelism: false,
+          // seashell, like ssh, uses SSH_AUTH_SOCK by default: the developer's own agent must not
+          // add keys to the tests' logins. The agent tests point at agents of their own.
+          env: { SSH_AUTH_SOCK: '' },
         },
       },
     ],

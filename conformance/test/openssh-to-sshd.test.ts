@@ -373,7 +373,10 @@ describeOpenSSH('seashell-sshd, the program', () => {
       ['--demo', '-o', 'Ciphers=aes128-cbc'],
       /Ciphers: not supported: aes128-cbc; supported: chacha20-poly1305@/,
     ],
-    [['--demo', '-o', 'KexAlgorithms=sntrup761x25519-sha512'], /supported: curve25519-sha256,/],
+    [
+      ['--demo', '-o', 'KexAlgorithms=sntrup4591761x25519-sha512@tinyssh.org'],
+      /supported: mlkem768x25519-sha256,/,
+    ],
     [['--demo', '--bogus'], /unknown flag --bogus/],
     [['--demo', '-h', '/nonexistent/key'], /host key \/nonexistent\/key: ENOENT/],
     [

@@ -44,4 +44,5 @@ export {
   type SshTarget,
   spawnSsh,
 } from './ssh.js';
+export { agentBinaries, type SshAgent, sshAdd, startSshAgent } from './ssh-agent.js';
 export { alive, descendants, freePort, type Sshd, type SshdOptions, startSshd } from './sshd.js';

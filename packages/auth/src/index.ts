@@ -1,9 +1,18 @@
 /**
  * @seashell/auth — RFC 4252 user authentication (the client and server state machines), the
  * OpenSSH file formats (public and private keys, authorized_keys with its options, known_hosts,
- * KRLs), certificate policy (`CertChecker`) and the `Permissions` a login carries.
+ * KRLs), certificate policy (`CertChecker`) and the `Permissions` a login carries; and the
+ * ssh-agent protocol (a client, and a keyring that serves it). The unix-socket adapters are in `./node`.
  */
 export * from './address-match.js';
+export * from './agent/agent-client.js';
+export * from './agent/agent-constraints.js';
+export * from './agent/agent-errors.js';
+export * from './agent/agent-framing.js';
+export * from './agent/agent-keyring.js';
+export * from './agent/agent-keyring-connection.js';
+export * from './agent/agent-messages.js';
+export * from './agent/agent-protocol.js';
 export * from './certs/cert-checker.js';
 export * from './certs/certificate-check.js';
 export * from './certs/krl.js';

@@ -74,8 +74,8 @@ describe('ssh_config(5) lines', () => {
   });
 
   it('accepts OpenSSH options that change nothing here, and refuses those it cannot honour', () => {
-    const c = config('TCPKeepAlive no', 'ForwardAgent no', 'ControlPath none', 'IdentityAgent none');
-    expect(c.ignored).toEqual(['TCPKeepAlive', 'ForwardAgent', 'ControlPath', 'IdentityAgent']);
+    const c = config('TCPKeepAlive no', 'ForwardAgent no', 'ControlPath none', 'AddKeysToAgent no');
+    expect(c.ignored).toEqual(['TCPKeepAlive', 'ForwardAgent', 'ControlPath', 'AddKeysToAgent']);
     expect(() => config('ForwardAgent yes')).toThrow(/ForwardAgent yes is not supported by seashell yet/);
     expect(() => config('ProxyJump bastion')).toThrow(/not supported/);
     expect(() => config('LocalForward 1 h:2')).toThrow(/LocalForward is not supported/);

@@ -142,7 +142,10 @@ describe('-o Name=Value', () => {
     ['Ciphers=', /Name=Value|needs a value/],
     ['Ciphers=aes128-cbc', /not supported: aes128-cbc; supported: chacha20-poly1305@openssh.com,/],
     ['MACs=umac-64-etm@openssh.com', /not supported: umac-64-etm@openssh.com/],
-    ['KexAlgorithms=+sntrup761x25519-sha512', /not supported: sntrup761x25519-sha512/],
+    [
+      'KexAlgorithms=+sntrup4591761x25519-sha512@tinyssh.org',
+      /not supported: sntrup4591761x25519-sha512@tinyssh.org/,
+    ],
     ['Ciphers=-*', /leaves no algorithm/],
     ['MaxAuthTries=0', /MaxAuthTries/],
     ['LoginGraceTime=soon', /bad time/],

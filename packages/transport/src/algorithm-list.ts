@@ -11,7 +11,7 @@
  * A name Seashell does not implement is an error, never silently dropped: an operator would
  * believe a restriction or an addition is in force. Each program words the error its own way.
  */
-import { CIPHERS, DEFAULT_CIPHERS, DEFAULT_KEX, DEFAULT_MACS, KEX_METHODS, MACS } from './algorithms.js';
+import { CIPHERS, DEFAULT_CIPHERS, DEFAULT_KEX, DEFAULT_MACS, MACS, SUPPORTED_KEX } from './algorithms.js';
 import {
   DEFAULT_HOST_KEY_ALGORITHMS,
   DEFAULT_PUBLIC_KEY_ALGORITHMS,
@@ -28,7 +28,7 @@ export interface AlgorithmListKind {
 /** The algorithm lists OpenSSH's configuration lets a user set, by option name. */
 export const ALGORITHM_OPTIONS = {
   Ciphers: { defaults: DEFAULT_CIPHERS, supported: Object.keys(CIPHERS) },
-  KexAlgorithms: { defaults: DEFAULT_KEX, supported: Object.keys(KEX_METHODS) },
+  KexAlgorithms: { defaults: DEFAULT_KEX, supported: SUPPORTED_KEX },
   MACs: { defaults: DEFAULT_MACS, supported: Object.keys(MACS) },
   HostKeyAlgorithms: { defaults: DEFAULT_HOST_KEY_ALGORITHMS, supported: SUPPORTED_SIGNATURE_ALGORITHMS },
   // Certificates first, as OpenSSH's PubkeyAcceptedAlgorithms default.

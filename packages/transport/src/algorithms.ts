@@ -10,6 +10,10 @@ import { chacha20Poly1305 } from './cipher/chacha20-poly1305.js';
 import type { StreamCipher } from './cipher/stream.js';
 import type { PacketOpener, PacketSealer } from './cipher/types.js';
 import { curve25519 } from './kex/curve25519.js';
+import { dhGroup1Sha1, dhGroup14Sha1, dhGroup14Sha256, dhGroup16Sha512, dhGroup18Sha512 } from './kex/dh.js';
+import { dhGexSha1, dhGexSha256 } from './kex/dh-gex.js';
+import { ecdhNistp256, ecdhNistp384, ecdhNistp521 } from './kex/ecdh-nist.js';
+import { mlkem768x25519, sntrup761x25519 } from './kex/hybrid-kem.js';
 import type { KexMethod } from './kex/method.js';
 import { type Hash, hmacMac, type Mac } from './mac/hmac.js';
 
@@ -65,15 +69,50 @@ export const MACS = {
 export type MacName = keyof typeof MACS;
 
 export const KEX_METHODS = {
+  'mlkem768x25519-sha256': mlkem768x25519,
+  'sntrup761x25519-sha512': sntrup761x25519,
+  'sntrup761x25519-sha512@openssh.com': sntrup761x25519,
   'curve25519-sha256': curve25519,
   'curve25519-sha256@libssh.org': curve25519,
+  'ecdh-sha2-nistp256': ecdhNistp256,
+  'ecdh-sha2-nistp384': ecdhNistp384,
+  'ecdh-sha2-nistp521': ecdhNistp521,
+  'diffie-hellman-group-exchange-sha256': dhGexSha256,
+  'diffie-hellman-group16-sha512': dhGroup16Sha512,
+  'diffie-hellman-group18-sha512': dhGroup18Sha512,
+  'diffie-hellman-group14-sha256': dhGroup14Sha256,
+  // SHA-1 and a 1024-bit group: opt-in only (INSECURE_KEX).
+  'diffie-hellman-group14-sha1': dhGroup14Sha1,
+  'diffie-hellman-group1-sha1': dhGroup1Sha1,
+  'diffie-hellman-group-exchange-sha1': dhGexSha1,
 } as const satisfies Record<string, KexMethod>;
 export type KexName = keyof typeof KEX_METHODS;
 
 export const COMPRESSION = { none: {} } as const;
 export type CompressionName = keyof typeof COMPRESSION;
 
-export const DEFAULT_KEX: readonly KexName[] = ['curve25519-sha256', 'curve25519-sha256@libssh.org'];
+export const DEFAULT_KEX: readonly KexName[] = [
+  'mlkem768x25519-sha256',
+  'sntrup761x25519-sha512',
+  'sntrup761x25519-sha512@openssh.com',
+  'curve25519-sha256',
+  'curve25519-sha256@libssh.org',
+  'ecdh-sha2-nistp256',
+  'ecdh-sha2-nistp384',
+  'ecdh-sha2-nistp521',
+  'diffie-hellman-group-exchange-sha256',
+  'diffie-hellman-group16-sha512',
+  'diffie-hellman-group18-sha512',
+  'diffie-hellman-group14-sha256',
+];
+/** Implemented but never offered unless asked for (OpenSSH 8.8+ has them off too): SHA-1, 1024 bits. */
+export const INSECURE_KEX: readonly KexName[] = [
+  'diffie-hellman-group14-sha1',
+  'diffie-hellman-group1-sha1',
+  'diffie-hellman-group-exchange-sha1',
+];
+/** Every key exchange Seashell implements: the defaults, then the opt-in legacy ones. */
+export const SUPPORTED_KEX: readonly KexName[] = [...DEFAULT_KEX, ...INSECURE_KEX];
 export const DEFAULT_CIPHERS: readonly CipherName[] = [
   'chacha20-poly1305@openssh.com',
   'aes128-gcm@openssh.com',

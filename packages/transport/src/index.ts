@@ -7,6 +7,8 @@ export * from './algorithms.js';
 export type { PacketOpener, PacketSealer } from './cipher/types.js';
 export * from './errors.js';
 export { decodeExtInfo, encodeExtInfo, parseServerSigAlgs } from './ext-info.js';
+export type { DhGroup, GroupExchangeBits } from './kex/dh-groups.js';
+export { chooseGroup, parseModuli } from './kex/moduli.js';
 export type { Negotiated } from './kex/negotiate.js';
 export * from './keys/certificate.js';
 export * from './keys/certificate-builder.js';

@@ -29,6 +29,8 @@ import {
   sanitizeText,
 } from './errors.js';
 import { decodeExtInfo, encodeExtInfo } from './ext-info.js';
+import type { DhGroup, GroupExchangeBits } from './kex/dh-groups.js';
+import { keyMaterialNeeds } from './kex/key-needs.js';
 import type { KexSession, KexStep } from './kex/method.js';
 import { guessWasRight, type Negotiated, negotiate } from './kex/negotiate.js';
 import { type DirectionKeys, isAead, sessionKeys } from './kex/session-keys.js';
@@ -80,6 +82,13 @@ export interface TransportConfig {
   readonly maxPacketLength?: number;
   /** Packets the upper layers may queue while a key exchange is in flight (default 1024). */
   readonly maxQueuedDuringKex?: number;
+  /**
+   * Server: the groups diffie-hellman-group-exchange chooses from (RFC 4419), e.g. a moduli file
+   * read by `readModuliFile` of the `./node` subpath. Default: the RFC 3526 groups.
+   */
+  readonly moduli?: readonly DhGroup[];
+  /** Client: the group sizes diffie-hellman-group-exchange asks for (default 2048, OpenSSH's choice, 8192). */
+  readonly groupExchange?: Partial<GroupExchangeBits>;
 }
 
 export type TransportEvent =
@@ -510,6 +519,11 @@ export class Transport {
       clientKexInit: clientInit,
       serverKexInit: serverInit,
       random: this.#random,
+      dh: {
+        ...keyMaterialNeeds(negotiated),
+        ...(this.#config.moduli ? { moduli: this.#config.moduli } : {}),
+        ...(this.#config.groupExchange ? { groupExchange: this.#config.groupExchange } : {}),
+      },
     };
     if (this.role === 'client') {
       kex.session = method.client(ctx);

@@ -142,7 +142,11 @@ describe('RFC 4253 §7 key exchange', () => {
     raw.server.receive(enc.encode('SSH-2.0-Guesser\r\n'));
     raw.send(
       clientKexInit({
-        kexAlgorithms: ['ecdh-sha2-nistp256', 'curve25519-sha256', 'kex-strict-c-v00@openssh.com'],
+        kexAlgorithms: [
+          'sntrup4591761x25519-sha512@tinyssh.org',
+          'curve25519-sha256',
+          'kex-strict-c-v00@openssh.com',
+        ],
         firstKexPacketFollows: true,
       }),
     );

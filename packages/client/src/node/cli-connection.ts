@@ -5,7 +5,10 @@
  * the host key or authentication, and for a remote command killed by a signal.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { sanitizeText, TimeoutError } from '@seashell/transport';
+import type { AgentClient } from '@seashell/auth';
+import { fingerprintSha256, sanitizeText, TimeoutError } from '@seashell/transport';
+import { agentKeyMethod } from './agent-auth.js';
+import { identityFileKeys, type KeyOffer, openAgent, orderKeyOffers } from './agent-identities.js';
 import { ALGORITHM_OPTIONS } from './algorithm-list.js';
 import { describeConnectionError, describeSocketError } from './cli-errors.js';
 import { CliLog } from './cli-log.js';
@@ -13,7 +16,13 @@ import { localPty, runSession, type SessionIo } from './cli-session.js';
 import type { CliSettings } from './cli-settings.js';
 import { type AuthMethod, type Client, connect } from './client.js';
 import { HostKeyVerifier } from './host-key-verifier.js';
-import { attachCertificates, loadIdentities, publicKeyMethods } from './identities.js';
+import {
+  certificateFileSpecs,
+  certificateMethods,
+  loadCertificates,
+  loadIdentities,
+  publicKeyMethod,
+} from './identities.js';
 import { readKnownHostsFiles } from './known-hosts-policy.js';
 import { askPassword, choosePasswordSource } from './password-prompt.js';
 import { startServerAlive } from './server-alive.js';
@@ -38,6 +47,8 @@ export class CliConnection {
   readonly #abort = new AbortController();
   #cancelled = false;
   #passwordAttempts = 0;
+  /** The agent connection while authenticating. */
+  #agent: AgentClient | undefined;
 
   constructor(settings: CliSettings, io: CliStreams) {
     this.#s = settings;
@@ -141,33 +152,84 @@ export class CliConnection {
       return undefined;
     } finally {
       clearTimeout(timer);
+      await this.#agent?.close();
     }
   }
 
-  /** PreferredAuthentications order: each usable identity, then the password. */
+  /**
+   * PreferredAuthentications order: the keys — the agent's first, then the identity files, as ssh
+   * orders them (agent-identities.ts) — then the password.
+   */
   async #authMethods(): Promise<AuthMethod[]> {
     const s = this.#s;
+    const pubkey = s.authMethods.includes('publickey');
     const identities =
-      s.authMethods.includes('publickey') && s.identityFiles.length > 0
-        ? await attachCertificates(
-            await loadIdentities(s.identityFiles, s.identitiesExplicit, this.#log),
-            s.certificateFiles,
-            this.#log,
-          )
+      pubkey && s.identityFiles.length > 0
+        ? await loadIdentities(s.identityFiles, s.identitiesExplicit, this.#log)
         : [];
+    const agent =
+      pubkey && s.identityAgent !== undefined ? await openAgent(s.identityAgent, this.#log) : undefined;
+    this.#agent = agent?.agent;
+    const files = agent
+      ? await identityFileKeys(s.identityFiles, identities)
+      : identities.map((identity) => ({ path: identity.path, identity, publicKey: identity.key.publicKey }));
+    const offers = orderKeyOffers(agent?.keys ?? [], files, s.identitiesOnly);
+    const certificates = pubkey
+      ? await loadCertificates(certificateFileSpecs(s.identityFiles, s.certificateFiles), this.#log)
+      : [];
+    const certified = new Set<string>();
     const auth: AuthMethod[] = [];
     for (const method of s.authMethods) {
       if (method === 'publickey') {
-        for (const identity of identities) {
-          const methods = publicKeyMethods(identity, s.pubkeyAcceptedAlgorithms);
-          if (methods.length > 0) auth.push(...methods);
-          else this.#log.debug(`Skipping ${identity.path}: its key type is not in PubkeyAcceptedAlgorithms`);
+        for (const offer of offers) {
+          const m =
+            offer.kind === 'file'
+              ? publicKeyMethod(offer.identity, s.pubkeyAcceptedAlgorithms)
+              : this.#agentMethod(agent!.agent, offer);
+          const label = offer.kind === 'file' ? offer.identity.path : agentKeyLabel(offer);
+          if (m?.type === 'publickey' && 'sign' in m) {
+            // The key's certificates go first, signed by the same key (ssh: "for certificate").
+            const key = offer.kind === 'file' ? offer.identity.key.publicKey : offer.identity.publicKey!;
+            const forKey = certificateMethods(certificates, key, s.pubkeyAcceptedAlgorithms, m.sign);
+            for (const c of certificates) if (c.certificate.key.equals(key)) certified.add(c.path);
+            auth.push(...forKey);
+          }
+          if (m) auth.push(m);
+          else this.#log.debug(`Skipping ${label}: its key type is not in PubkeyAcceptedAlgorithms`);
         }
+        for (const c of certificates)
+          if (!certified.has(c.path))
+            this.#log.info(`Certificate ${c.path}: no identity holds the key it certifies; not offered`);
       } else if (s.passwordPrompts > 0) {
         auth.push({ type: 'password', attempts: s.passwordPrompts, password: () => this.#password() });
       }
     }
     return auth;
+  }
+
+  /** An agent key as an auth method; a refused signature is reported as ssh reports it. */
+  #agentMethod(agent: AgentClient, offer: Extract<KeyOffer, { kind: 'agent' }>): AuthMethod | undefined {
+    const method = agentKeyMethod(agent, offer.identity, this.#s.pubkeyAcceptedAlgorithms);
+    if (method === undefined || method.type !== 'publickey' || !('sign' in method)) return undefined;
+    const label = agentKeyLabel(offer);
+    const key = method.publicKey;
+    this.#log.debug(
+      `Will attempt key: ${label} ${key.type} ${fingerprintSha256(key)}${offer.path ? ' explicit' : ''} agent`,
+    );
+    return {
+      type: 'publickey',
+      publicKey: key,
+      sign: async (data, algorithm) => {
+        try {
+          return await method.sign(data, algorithm);
+        } catch (e) {
+          this.#log.error(
+            `sign_and_send_pubkey: signing failed for ${key.type} "${label}" from agent: ${(e as Error).message}`,
+          );
+          throw e;
+        }
+      },
+    };
   }
 
   async #password(): Promise<string | undefined> {
@@ -241,6 +303,11 @@ export class CliConnection {
       if (!client.closed) await client.close();
     }
   }
+}
+
+/** How ssh names an agent key in its messages: the identity file it stands for, or its comment. */
+function agentKeyLabel(offer: Extract<KeyOffer, { kind: 'agent' }>): string {
+  return offer.path ?? sanitizeText(offer.identity.comment, 200);
 }
 
 /** TCP to host:port; rejects with the socket error, or the signal's reason on abort. */

@@ -23,6 +23,10 @@ export interface CliSettings {
   readonly identitiesExplicit: boolean;
   /** CertificateFile: certificates offered with the identity whose key they certify. */
   readonly certificateFiles: readonly string[];
+  /** Offer only the identity files' keys, whether held in a file or by the agent (IdentitiesOnly). */
+  readonly identitiesOnly: boolean;
+  /** The agent's socket (IdentityAgent, by default SSH_AUTH_SOCK); undefined for no agent. */
+  readonly identityAgent: string | undefined;
   readonly kex: readonly string[];
   readonly ciphers: readonly string[];
   readonly macs: readonly string[];
@@ -73,6 +77,32 @@ export function expandPath(text: string, tokens: Readonly<Record<string, string>
   });
   if (expanded === '~') return home;
   return expanded.startsWith('~/') ? `${home}${expanded.slice(1)}` : expanded;
+}
+
+/**
+ * The agent socket IdentityAgent names (ssh_config(5)): `none`; `SSH_AUTH_SOCK` (the default) or
+ * `$NAME`, the socket an environment variable names; otherwise a path, with `~`, `%` tokens and
+ * `${NAME}` variables expanded. An unset or empty variable means no agent.
+ */
+export function resolveIdentityAgent(
+  value: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  path: (p: string) => string,
+): string | undefined {
+  const variable = (name: string) => {
+    const v = env[name];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  if (value === undefined || value === 'SSH_AUTH_SOCK') return variable('SSH_AUTH_SOCK');
+  if (value.toLowerCase() === 'none') return undefined;
+  const whole = /^\$([A-Za-z_][A-Za-z0-9_]*)$/.exec(value);
+  if (whole) return variable(whole[1]!);
+  const expanded = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    const v = env[name];
+    if (v === undefined) throw new ConfigError(`IdentityAgent: env var \${${name}} has no value`);
+    return v;
+  });
+  return path(expanded);
 }
 
 /** The local variables SendEnv patterns select (`-pattern` drops earlier patterns it matches). */
@@ -157,6 +187,8 @@ export function resolveSettings(c: SshConfig, cl: CommandLine, ctx: CliContext):
     identityFiles,
     identitiesExplicit,
     certificateFiles: c.certificateFiles.filter((f) => f.toLowerCase() !== 'none').map(path),
+    identitiesOnly: c.identitiesOnly ?? false,
+    identityAgent: resolveIdentityAgent(c.identityAgent, ctx.env, path),
     kex: algorithms(c, 'KexAlgorithms'),
     ciphers: algorithms(c, 'Ciphers'),
     macs: algorithms(c, 'MACs'),

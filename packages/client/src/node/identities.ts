@@ -3,9 +3,11 @@
  * or, when none was given, the default `~/.ssh/id_*` files that exist. A file that cannot be used
  * is reported and skipped, never fatal: a missing `-i` file, a private key others can read
  * (OpenSSH ignores those too), a passphrase-protected key (not supported yet), a format we do not
- * read. Beside each key file a `KEY-cert.pub` certificate is picked up, and CertificateFile
- * certificates join the identity whose key they certify; a certificate is offered before its
- * plain key. The keys are offered with the signature algorithms PubkeyAcceptedAlgorithms allows.
+ * read. The keys are offered with the signature algorithms PubkeyAcceptedAlgorithms allows.
+ *
+ * Certificates: ssh loads `KEY-cert.pub` beside each identity file and the CertificateFile list;
+ * a certificate is offered just before the key it certifies (from a file or the agent), signed by
+ * the same key.
  */
 import { readFile, stat } from 'node:fs/promises';
 import {
@@ -16,12 +18,13 @@ import {
 } from '@seashell/auth';
 import {
   type Certificate,
-  CertifiedPrivateKey,
   fingerprintSha256,
   isCertificate,
   type PrivateKey,
   type PublicKey,
+  plainSignatureAlgorithm,
 } from '@seashell/transport';
+import { offeringAlgorithms } from './agent-auth.js';
 import type { CliLog } from './cli-log.js';
 import type { AuthMethod } from './client.js';
 
@@ -33,8 +36,6 @@ export interface Identity {
   readonly path: string;
   readonly key: PrivateKey;
   readonly comment: string;
-  /** Certificates of this key (`KEY-cert.pub`, CertificateFile), offered before the plain key. */
-  readonly certificates: readonly Certificate[];
 }
 
 /**
@@ -63,7 +64,9 @@ export async function loadIdentities(
       text = await readFile(path, 'utf8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      report(
+      // ssh warns only when the .pub is missing too: the .pub alone names a key an agent may hold.
+      const quiet = code === 'ENOENT' && (await exists(`${path}.pub`));
+      (quiet ? log.debug.bind(log) : report)(
         `Warning: Identity file ${path} not accessible: ${code === 'ENOENT' ? 'No such file or directory' : (e as Error).message}.`,
       );
       continue;
@@ -79,10 +82,7 @@ export async function loadIdentities(
       log.debug(
         `Will attempt key: ${path} ${privateKey.publicKey.type} ${fingerprintSha256(privateKey.publicKey)}`,
       );
-      // ssh loads KEY-cert.pub beside KEY when it is there.
-      const beside = await readCertificate(`${path}-cert.pub`, log, false);
-      const certificates = beside && certifies(beside, privateKey, `${path}-cert.pub`, log) ? [beside] : [];
-      identities.push({ path, key: privateKey, comment, certificates });
+      identities.push({ path, key: privateKey, comment });
     } catch (e) {
       if (e instanceof EncryptedKeyError)
         report(`Load key "${path}": passphrase-protected keys are not supported by seashell yet; skipped`);
@@ -92,82 +92,102 @@ export async function loadIdentities(
   return identities;
 }
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Adds CertificateFile certificates to the identities whose keys they certify (ssh_config(5):
- * the private key must come from IdentityFile or `-i`); one with no matching key is reported.
+ * The identity as an auth method offering only the signature algorithms `accepted` allows (RSA
+ * keys sign with several); undefined when none is allowed.
  */
-export async function attachCertificates(
-  identities: readonly Identity[],
-  files: readonly string[],
+export function publicKeyMethod(identity: Identity, accepted: readonly string[]): AuthMethod | undefined {
+  const key = identity.key;
+  const publicKey = offeringAlgorithms(key.publicKey, accepted);
+  if (publicKey === undefined) return undefined;
+  return { type: 'publickey', publicKey, sign: (data, algorithm) => key.sign(data, algorithm) };
+}
+
+/** A certificate file to load: explicit ones (CertificateFile) are reported when unusable. */
+export interface CertificateFileSpec {
+  readonly path: string;
+  readonly explicit: boolean;
+}
+
+/** A loaded user certificate and its file. */
+export interface LoadedCertificate {
+  readonly path: string;
+  readonly certificate: Certificate;
+}
+
+/**
+ * The certificate files to look at: `KEY-cert.pub` beside each identity file (quietly: most keys
+ * have none), then CertificateFile.
+ */
+export function certificateFileSpecs(
+  identityFiles: readonly string[],
+  certificateFiles: readonly string[],
+): CertificateFileSpec[] {
+  return [
+    ...identityFiles.map((path) => ({ path: `${path}-cert.pub`, explicit: false })),
+    ...certificateFiles.map((path) => ({ path, explicit: true })),
+  ];
+}
+
+/** Loads user certificates; one that cannot be read or is no user certificate is reported and skipped. */
+export async function loadCertificates(
+  specs: readonly CertificateFileSpec[],
   log: CliLog,
-): Promise<Identity[]> {
-  const out = identities.map((i) => ({ ...i, certificates: [...i.certificates] }));
-  for (const file of files) {
-    const cert = await readCertificate(file, log, true);
-    if (!cert) continue;
-    const owner = out.find((i) => i.key.publicKey.equals(cert.key));
-    if (!owner) {
-      log.info(`Certificate ${file}: no identity holds the key it certifies; not offered`);
+): Promise<LoadedCertificate[]> {
+  const out: LoadedCertificate[] = [];
+  for (const { path, explicit } of specs) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      if (explicit) log.info(`Certificate ${path} not accessible: ${(e as Error).message}`);
       continue;
     }
-    if (!owner.certificates.some((c) => c.equals(cert))) owner.certificates.push(cert);
+    try {
+      const key = parsePublicKeyLine(text).key;
+      if (!isCertificate(key)) throw new Error(`a ${key.type} key, not a certificate`);
+      if (key.certType !== 'user') throw new Error('a host certificate');
+      if (out.some((c) => c.certificate.equals(key))) continue;
+      log.debug(
+        `Will attempt certificate: ${path} ${key.type} ${fingerprintSha256(key)} serial ${key.serial} ID "${key.keyId}"`,
+      );
+      out.push({ path, certificate: key });
+    } catch (e) {
+      log.info(`Load certificate "${path}": ${(e as Error).message}; not offered`);
+    }
   }
   return out;
 }
 
-async function readCertificate(
-  path: string,
-  log: CliLog,
-  explicit: boolean,
-): Promise<Certificate | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if (explicit) log.info(`Certificate ${path} not accessible: ${(e as Error).message}`);
-    return undefined;
-  }
-  try {
-    const key = parsePublicKeyLine(text).key;
-    if (!isCertificate(key)) throw new Error(`a ${key.type} key, not a certificate`);
-    if (key.certType !== 'user') throw new Error('a host certificate');
-    log.debug(
-      `Will attempt certificate: ${path} ${key.type} ${fingerprintSha256(key)} serial ${key.serial} ID "${key.keyId}"`,
-    );
-    return key;
-  } catch (e) {
-    log.info(`Load certificate "${path}": ${(e as Error).message}; not offered`);
-    return undefined;
-  }
-}
-
-function certifies(cert: Certificate, key: PrivateKey, path: string, log: CliLog): boolean {
-  if (cert.key.equals(key.publicKey)) return true;
-  log.info(`Certificate ${path} does not match its private key; not offered`);
-  return false;
-}
-
 /**
- * The identity's certificates, then its plain key, as auth methods offering only the signature
- * algorithms `accepted` allows (RSA keys sign with several); those with none allowed are left out.
+ * The auth methods for `key`'s certificates, each signed by `sign` with the plain algorithm
+ * (`rsa-sha2-512` for `rsa-sha2-512-cert-v01@openssh.com`), as ssh signs for a certificate.
  */
-export function publicKeyMethods(identity: Identity, accepted: readonly string[]): AuthMethod[] {
-  const keys: PrivateKey[] = [
-    ...identity.certificates.map((c) => new CertifiedPrivateKey(identity.key, c)),
-    identity.key,
-  ];
+export function certificateMethods(
+  certificates: readonly LoadedCertificate[],
+  key: PublicKey,
+  accepted: readonly string[],
+  sign: (data: Uint8Array, algorithm: string) => Uint8Array | Promise<Uint8Array>,
+): AuthMethod[] {
   const methods: AuthMethod[] = [];
-  for (const key of keys) {
-    const algorithms = key.publicKey.signatureAlgorithms.filter((a) => accepted.includes(a));
-    if (algorithms.length === 0) continue;
-    const publicKey: PublicKey = {
-      type: key.publicKey.type,
-      blob: key.publicKey.blob,
-      signatureAlgorithms: algorithms,
-      verify: (data, signature, allowed) => key.publicKey.verify(data, signature, allowed),
-      equals: (other) => key.publicKey.equals(other),
-    };
-    methods.push({ type: 'publickey', publicKey, sign: (data, algorithm) => key.sign(data, algorithm) });
+  for (const { certificate } of certificates) {
+    if (!certificate.key.equals(key)) continue;
+    const publicKey = offeringAlgorithms(certificate, accepted);
+    if (publicKey)
+      methods.push({
+        type: 'publickey',
+        publicKey,
+        sign: (data, alg) => sign(data, plainSignatureAlgorithm(alg)),
+      });
   }
   return methods;
 }

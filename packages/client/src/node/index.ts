@@ -1,4 +1,8 @@
-/** Node adapters of @seashell/client: `connect()`, `Client` and `ClientSession`. */
+/**
+ * Node adapters of @seashell/client: `connect()`, `Client` and `ClientSession`, and `agentAuth()`
+ * to authenticate with the keys of an ssh-agent.
+ */
+export { type AgentAuthOptions, agentAuth, agentKeyMethod } from './agent-auth.js';
 export {
   type AuthMethod,
   Client,

@@ -96,6 +96,9 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   identitiesonly: (c, a, at) => {
     c.identitiesOnly ??= flag(a, at, 'IdentitiesOnly');
   },
+  identityagent: (c, a, at) => {
+    c.identityAgent ??= one(a, at, 'IdentityAgent');
+  },
   ciphers: algorithms('Ciphers'),
   kexalgorithms: algorithms('KexAlgorithms'),
   macs: algorithms('MACs'),
@@ -224,7 +227,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 };
 
 /**
- * OpenSSH keywords that change nothing Seashell does (it has no agent, X11, GSSAPI, control
+ * OpenSSH keywords that change nothing Seashell does (it adds no keys to agents, has no X11, GSSAPI, control
  * master, DNS or keep-alive tuning to change): accepted whatever the value.
  */
 const IGNORED = new Set(
@@ -256,7 +259,6 @@ const IGNORED = new Set(
     'HashKnownHosts',
     'HostbasedAcceptedAlgorithms',
     'HostbasedAuthentication',
-    'IdentityAgent',
     'IPQoS',
     'KbdInteractiveDevices',
     'LocalCommand',

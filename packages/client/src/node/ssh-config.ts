@@ -21,6 +21,8 @@ export interface SshConfig {
   /** Accumulates, in order (CertificateFile); `none` entries are dropped when resolved. */
   readonly certificateFiles: string[];
   identitiesOnly?: boolean;
+  /** As written: `none`, `SSH_AUTH_SOCK`, `$VAR` or a path with tokens; resolved when connecting. */
+  identityAgent?: string;
   /** Algorithm specs as written (`+aes128-cbc`), checked; resolved when connecting. */
   readonly algorithms: Partial<Record<AlgorithmOption, string>>;
   preferredAuthentications?: readonly string[];

@@ -15,10 +15,18 @@ import {
 import { ChannelOpenFailureReason, type ConnectionCore, type SessionRequest } from '@seashell/connection';
 import { type ChannelHost, ChannelStream } from '@seashell/connection/node';
 import { DisconnectReason, isCertificate, type PublicKey, SshError } from '@seashell/transport';
-import { SocketDriver } from '@seashell/transport/node';
+import { readModuliFile, SocketDriver } from '@seashell/transport/node';
 import { ServerConnection, type ServerConnectionEvent } from '../server-connection.js';
 import type { AuthAnswer, AuthContext, RemoteInfo, Server, ServerOptions } from './server.js';
 import { Session, type SessionContext } from './session.js';
+
+let systemModuli: { groups: ReturnType<typeof readModuliFile> } | undefined;
+
+/** /etc/ssh/moduli, read once per process and only when a server needs it (as sshd reads it per exchange). */
+function defaultModuli(): ReturnType<typeof readModuliFile> {
+  systemModuli ??= { groups: readModuliFile() };
+  return systemModuli.groups;
+}
 
 interface SessionChannel {
   readonly stream: ChannelStream;
@@ -60,12 +68,14 @@ export class ServerConnectionHandler implements ChannelHost {
     const methods: ('password' | 'publickey')[] = [];
     if (options.publicKeyHandler || server.certChecker) methods.push('publickey');
     if (options.passwordHandler) methods.push('password');
+    const moduli = options.moduli ?? defaultModuli();
     this.#core = new ServerConnection({
       transport: {
         hostKeys: server.hostKeys,
         ...(options.version ? { softwareVersion: options.version } : {}),
         ...(options.algorithms ? { algorithms: options.algorithms } : {}),
         ...(options.rekeyBytes ? { rekeyBytes: options.rekeyBytes } : {}),
+        ...(moduli ? { moduli } : {}),
       },
       auth: {
         methods,

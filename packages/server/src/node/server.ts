@@ -21,6 +21,7 @@ import {
   type AlgorithmPreferences,
   type Certificate,
   CertifiedPrivateKey,
+  type DhGroup,
   type PrivateKey,
   type PublicKey,
   type SshError,
@@ -103,6 +104,11 @@ export interface ServerOptions {
   readonly maxTimeoutMs?: number;
   /** Re-exchange keys after this many bytes (default 1 GiB). */
   readonly rekeyBytes?: number;
+  /**
+   * Groups for diffie-hellman-group-exchange (RFC 4419). Default: those of /etc/ssh/moduli when it
+   * can be read (`readModuliFile` of `@seashell/transport/node`), else the RFC 3526 groups.
+   */
+  readonly moduli?: readonly DhGroup[];
   /** Sees every new socket; return false to drop it. */
   readonly connCallback?: (socket: Duplex, info: RemoteInfo) => boolean;
   /** Told when a connection ends with an error. */

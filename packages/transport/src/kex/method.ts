@@ -5,6 +5,7 @@
  */
 import type { Hash } from '../mac/hmac.js';
 import { SshWriter } from '../wire/writer.js';
+import type { DhSettings } from './dh-groups.js';
 
 /** What both sides put into the exchange hash besides the method's own values. */
 export interface KexContext {
@@ -15,6 +16,8 @@ export interface KexContext {
   readonly clientKexInit: Uint8Array;
   readonly serverKexInit: Uint8Array;
   readonly random: (length: number) => Uint8Array;
+  /** Finite-field DH only: key sizes from the negotiation, moduli and group-exchange sizes from the configuration. */
+  readonly dh?: DhSettings;
 }
 
 /** The server's host key for this exchange: its blob and a signer using the negotiated algorithm. */
