@@ -40,7 +40,9 @@ import {
   runSsh,
   type Sshd,
   type SshOptions,
+  sshAdd,
   sshKeygen,
+  startSshAgent,
   startSshd,
   type TempDir,
 } from './support/openssh.js';
@@ -498,6 +500,28 @@ describeOpenSSH('OpenSSH certificates', () => {
       ]);
       expect([r.code, r.stdout.toString()]).toEqual([0, 'rsa\n']);
       expect(accepted(from)).toMatch(/RSA-CERT SHA256:\S+ ID cert\d+ \(serial 0\) CA RSA/);
+    });
+
+    it('seashell offers the certificate beside an identity whose key only the agent holds, the agent signing', async () => {
+      await using agent = await startSshAgent(dir, 'cert-agent.sock');
+      expect((await sshAdd(agent.socket, ['-q', edUser.privateKey])).code).toBe(0);
+      // No private key file: the .pub names the agent's key, the -cert.pub beside it its certificate.
+      const name = join(dir, 'agent_only');
+      await copyFile(edUser.publicKey, `${name}.pub`);
+      await copyFile(await sign(userCa, edUser, ['-n', user, '-I', 'agent-cert']), `${name}-cert.pub`);
+      const from = sshd.log().length;
+      const r = await seashell([
+        '-i',
+        name,
+        '-o',
+        `IdentityAgent=${agent.socket}`,
+        '-o',
+        `UserKnownHostsFile=${caKnownHosts}`,
+        '127.0.0.1',
+        'echo via agent',
+      ]);
+      expect([r.code, r.stdout.toString()]).toEqual([0, 'via agent\n']);
+      expect(accepted(from)).toMatch(/ED25519-CERT SHA256:\S+ ID agent-cert/);
     });
 
     it("seashell refuses sshd's host certificate when the CA is @revoked", async () => {
