@@ -462,6 +462,53 @@ describeOpenSSH('seashell-sshd, the program', () => {
     }
   });
 
+  it('-h takes PEM and PKCS#8 host keys too (ssh-keygen -p -m PEM|PKCS8 copies)', async () => {
+    const { ecdsa, rsa } = keys.hostKeys;
+    const convert = async (from: string, to: string, format: string) => {
+      await writeFile(to, readFileSync(from), { mode: 0o600 });
+      const r = await runProcess(requireOpenSSH().sshKeygen, [
+        '-q',
+        '-p',
+        '-P',
+        '',
+        '-N',
+        '',
+        '-m',
+        format,
+        '-f',
+        to,
+      ]);
+      expect(r.code).toBe(0);
+      expect(readFileSync(to, 'utf8')).toMatch(
+        format === 'PEM' ? /^-----BEGIN RSA PRIVATE KEY-----/ : /^-----BEGIN PRIVATE KEY-----/,
+      );
+    };
+    const rsaPem = join(tmp.path, 'host_rsa_pem');
+    const ecdsaPkcs8 = join(tmp.path, 'host_ecdsa_pkcs8');
+    await convert(rsa.privateKey, rsaPem, 'PEM');
+    await convert(ecdsa.privateKey, ecdsaPkcs8, 'PKCS8');
+    const daemon = await startSeashellSshd([
+      ...['-p', '0', '-h', rsaPem, '-h', ecdsaPkcs8, '--authorized-keys', keys.authorizedKeysFile],
+    ]);
+    try {
+      const knownHostsFile = join(tmp.path, `known_hosts-${daemon.port}`);
+      await writeKnownHosts(knownHostsFile, daemon.port, [rsa.publicKeyLine, ecdsa.publicKeyLine]);
+      const target = {
+        port: daemon.port,
+        dir: tmp.path,
+        knownHostsFile,
+        identityFile: keys.clientKey.privateKey,
+      };
+      for (const algorithm of ['rsa-sha2-256', 'ecdsa-sha2-nistp256']) {
+        const r = await runSsh(['echo in'], { ...target, flags: ['-o', `HostKeyAlgorithms=${algorithm}`] });
+        expect(r.stdout.toString()).toBe('in\n');
+        expect(r.log).toContain(`kex: host key algorithm: ${algorithm}`);
+      }
+    } finally {
+      expect((await daemon.stop()).code).toBe(0);
+    }
+  });
+
   it('restricts publickey signatures to PubkeyAcceptedAlgorithms', async () => {
     // The RSA host key doubles as a client key here: any key pair will do.
     const { ed25519, rsa } = keys.hostKeys;

@@ -25,13 +25,40 @@ export {
 export { AuthenticationError, CertificateRejectedError } from './errors.js';
 export * from './keys/authorized-key-options.js';
 export * from './keys/authorized-keys.js';
+export { bcryptPbkdf } from './keys/bcrypt-pbkdf.js';
+export { PADDED_CBC_CIPHERS, type PaddedCbcCipherName } from './keys/cbc-ciphers.js';
+export {
+  decodePkcs1RsaPrivateKey,
+  decodePkcs8PrivateKey,
+  decodeRsaPublicKey,
+  decodeSec1EcPrivateKey,
+  decodeSubjectPublicKeyInfo,
+  encodePkcs1RsaPrivateKey,
+  encodePkcs8PrivateKey,
+  encodeRsaPublicKey,
+  encodeSec1EcPrivateKey,
+  encodeSubjectPublicKeyInfo,
+} from './keys/der-keys.js';
 export * from './keys/errors.js';
 export * from './keys/host-pattern.js';
+export * from './keys/key-limits.js';
 export * from './keys/known-hosts.js';
 export * from './keys/known-hosts-hash.js';
+export { KEY_FILE_CIPHERS, type KeyFileCipherName } from './keys/openssh-key-ciphers.js';
 export * from './keys/openssh-private-key.js';
+export { decodePem, encodePem, type PemBlock } from './keys/pem.js';
+export * from './keys/pem-private-key.js';
+export {
+  type EncryptedPkcs8,
+  type EncryptPkcs8Options,
+  encryptPkcs8,
+  openEncryptedPkcs8,
+} from './keys/pkcs8-encryption.js';
+export * from './keys/ppk.js';
 export type { OpenSshPrivateKeyType } from './keys/private-key-fields.js';
+export * from './keys/private-key-file.js';
 export * from './keys/public-key-file.js';
+export * from './keys/rfc4716.js';
 export type { SkippedLine } from './keys/text-lines.js';
 export * from './messages.js';
 export * from './permissions.js';

@@ -118,7 +118,7 @@ export class ClientConnection {
         for (let e = auth.nextEvent(); e; e = auth.nextEvent()) {
           moved = true;
           if (e.type === 'success') {
-            this.#connection = new ConnectionCore({ ...this.#config.connection, role: 'client' });
+            this.#startConnection();
             this.#events.push({ type: 'auth-success' });
           } else if (e.type === 'failure') {
             this.#events.push({ type: 'auth-failure', error: e.error });
@@ -165,8 +165,13 @@ export class ClientConnection {
     }
     const type = e.payload[0]!;
     if (type < 80) {
-      if (this.#auth && !this.#auth.authenticated) this.#auth.receive(e.payload);
-      else if (!this.#connection) this.#protocolError(`message ${type} outside authentication`);
+      if (this.#auth && !this.#auth.authenticated) {
+        this.#auth.receive(e.payload);
+        // sshd sends its first connection message (hostkeys-00@openssh.com) right behind
+        // USERAUTH_SUCCESS, often in the same read: the connection layer must exist before the
+        // next message of this batch is routed, not only once the auth events are drained.
+        if (this.#auth.authenticated) this.#startConnection();
+      } else if (!this.#connection) this.#protocolError(`message ${type} outside authentication`);
       // After success, stray auth messages are ignored (RFC 4252 §5.1).
       return;
     }
@@ -175,6 +180,10 @@ export class ClientConnection {
       return;
     }
     if (!this.#connection.receive(e.payload)) this.transport.sendUnimplemented(e.seq);
+  }
+
+  #startConnection(): void {
+    this.#connection ??= new ConnectionCore({ ...this.#config.connection, role: 'client' });
   }
 
   #protocolError(message: string): void {

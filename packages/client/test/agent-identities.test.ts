@@ -65,7 +65,9 @@ describe('the order keys are offered in (pubkey_prepare)', () => {
   const file = (key: PrivateKey, path: string, loaded = true): IdentityFileKey => ({
     path,
     publicKey: key.publicKey,
-    identity: loaded ? { path, key, comment: '' } : undefined,
+    identity: loaded
+      ? { path, publicKey: key.publicKey, comment: '', privateKey: async () => key }
+      : undefined,
   });
   const names = (offers: ReturnType<typeof orderKeyOffers>) =>
     offers.map((o) =>

@@ -131,6 +131,35 @@ describe('the whole stack in memory', () => {
     expect(conn.channelCount).toBe(0);
   });
 
+  it('takes a connection message that arrives in the same read as USERAUTH_SUCCESS (as from sshd)', () => {
+    const s = stack();
+    // Run the handshake, but hold the server's bytes once it has said SUCCESS.
+    const held: Uint8Array[] = [];
+    for (let round = 0; round < 1000 && !s.server.connection; round++) {
+      for (let b = s.client.pollTransmit(); b; b = s.client.pollTransmit()) s.server.receive(b);
+      for (let e = s.server.nextEvent(); e; e = s.server.nextEvent())
+        if (e.type === 'check') s.server.answerAuth(e.id, true);
+      for (let b = s.server.pollTransmit(); b; b = s.server.pollTransmit()) {
+        if (s.server.connection) held.push(b);
+        else s.client.receive(b);
+      }
+      for (let e = s.client.nextEvent(); e; e = s.client.nextEvent()) {
+        if (e.type === 'host-key') s.client.acceptHostKey();
+        if (e.type === 'password') s.client.answerPassword(e.id, 'pw');
+      }
+    }
+    s.server.connection!.sendGlobalRequest('hostkeys-00@openssh.com', false);
+    for (let b = s.server.pollTransmit(); b; b = s.server.pollTransmit()) held.push(b);
+    s.client.receive(Buffer.concat(held));
+    const events: ClientConnectionEvent[] = [];
+    for (let e = s.client.nextEvent(); e; e = s.client.nextEvent()) events.push(e);
+    expect(events.map((e) => e.type)).toContain('auth-success');
+    expect(events.find((e) => e.type === 'global-request')).toMatchObject({
+      requestType: 'hostkeys-00@openssh.com',
+    });
+    expect(s.client.transport.closed).toBe(false);
+  });
+
   it('refuses a wrong password and closes with NO_MORE_AUTH_METHODS on the client side', () => {
     const s = stack({ password: 'nope' });
     s.pump();

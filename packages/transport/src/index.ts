@@ -4,6 +4,7 @@
  */
 export * from './algorithm-list.js';
 export * from './algorithms.js';
+export { type BlockCipher64, cbc64, des, tripleDes } from './cipher/des.js';
 export type { PacketOpener, PacketSealer } from './cipher/types.js';
 export * from './errors.js';
 export { decodeExtInfo, encodeExtInfo, parseServerSigAlgs } from './ext-info.js';
@@ -19,6 +20,7 @@ export * from './keys/fingerprint.js';
 export * from './keys/generate.js';
 export * from './keys/public-key.js';
 export * from './keys/rsa.js';
+export * from './keys/rsa-generate.js';
 export * from './keys/signature-blob.js';
 export * from './keys/types.js';
 export * from './messages.js';

@@ -1,6 +1,8 @@
 /**
- * Errors about key files (OpenSSH PROTOCOL.key, sshd(8) AUTHORIZED_KEYS FILE FORMAT,
- * SSH_KNOWN_HOSTS FILE FORMAT). Framing faults inside a binary blob stay `SshDecodeError`.
+ * Errors about key files (OpenSSH PROTOCOL.key, PEM/PKCS#8, PuTTY PPK, RFC 4716, sshd(8)
+ * AUTHORIZED_KEYS FILE FORMAT, SSH_KNOWN_HOSTS FILE FORMAT). Framing faults inside an SSH binary
+ * blob stay `SshDecodeError`; key types we do not implement are `UnsupportedKeyError` and bad key
+ * values `InvalidKeyError` (both from @seashell/transport).
  */
 import { SshError } from '@seashell/transport';
 
@@ -12,20 +14,31 @@ export class KeyFileError extends SshError {
 }
 
 /**
- * An `openssh-key-v1` private key protected by a passphrase. Decryption (bcrypt-pbkdf + the key
- * cipher) is not implemented yet.
+ * A private key protected by a passphrase, and none was given (or the passphrase callback gave
+ * none). Ask the user and try again with one.
  */
 export class EncryptedKeyError extends SshError {
-  /** The key file's cipher name, e.g. `aes256-ctr`. */
+  /** The file's cipher, e.g. `aes256-ctr` or `AES-128-CBC`. */
   readonly cipher: string;
-  /** The key file's KDF name, e.g. `bcrypt`. */
+  /** The file's KDF, e.g. `bcrypt`, `pbkdf2`, `Argon2id`, `EVP_BytesToKey`. */
   readonly kdf: string;
   constructor(cipher: string, kdf: string) {
     super(
       'ERR_SSH_KEY_ENCRYPTED',
-      `encrypted private keys are not supported yet (cipher ${JSON.stringify(cipher.slice(0, 40))}, kdf ${JSON.stringify(kdf.slice(0, 40))})`,
+      `the private key is encrypted (cipher ${JSON.stringify(cipher.slice(0, 40))}, kdf ${JSON.stringify(kdf.slice(0, 40))}): a passphrase is needed`,
     );
     this.cipher = cipher;
     this.kdf = kdf;
+  }
+}
+
+/**
+ * The passphrase did not decrypt the key: the checkints differ (openssh-key-v1), the AEAD tag or
+ * the PPK MAC does not verify, or the CBC padding or the DER inside is garbage (PEM, PKCS#8).
+ * A file damaged inside its encrypted part looks the same; nothing can tell the two apart.
+ */
+export class BadPassphraseError extends SshError {
+  constructor(message = 'incorrect passphrase supplied to decrypt private key') {
+    super('ERR_SSH_BAD_PASSPHRASE', message);
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Key files against the real OpenSSH: ssh-keygen's private keys parse and sign what its .pub
  * verifies, we write byte-identical files given the same checkint, `ssh-keygen -y` reads what we
- * write, encrypted keys give the typed error, and `ssh-keygen -F` finds our known_hosts lines.
+ * write, encrypted keys open with their passphrase under every cipher both ways, and `ssh-keygen -F`
+ * finds our known_hosts lines.
  */
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,9 +14,14 @@ import {
   sshKeygen,
   tempDirForSuite,
 } from '../../../transport/test/support/ssh-keygen.js';
-import { EncryptedKeyError } from '../../src/keys/errors.js';
+import { BadPassphraseError, EncryptedKeyError } from '../../src/keys/errors.js';
 import { formatKnownHostsLine } from '../../src/keys/known-hosts.js';
-import { formatOpenSshPrivateKey, parseOpenSshPrivateKey } from '../../src/keys/openssh-private-key.js';
+import { KEY_FILE_CIPHERS, type KeyFileCipherName } from '../../src/keys/openssh-key-ciphers.js';
+import {
+  formatOpenSshPrivateKey,
+  openOpenSshPrivateKey,
+  parseOpenSshPrivateKey,
+} from '../../src/keys/openssh-private-key.js';
 import { formatPublicKeyLine, parsePublicKeyLine } from '../../src/keys/public-key-file.js';
 import { rsaKey } from '../support/keys.js';
 
@@ -52,10 +58,39 @@ describeWithSshKeygen('OpenSSH key files', () => {
       expect(formatOpenSshPrivateKey(privateKey, { comment, random: () => checkint.slice() })).toBe(text);
     });
 
-    it(`${spec.name}: a passphrase-protected key gives EncryptedKeyError`, () => {
+    it(`${spec.name}: ssh-keygen -N pw: the passphrase opens it, a wrong one is BadPassphraseError`, () => {
       const file = join(dir, `enc_${spec.name}`);
-      sshKeygen(['-q', ...spec.args, '-N', 'pw', '-f', file]);
-      expect(() => parseOpenSshPrivateKey(readFileSync(file, 'utf8'))).toThrow(EncryptedKeyError);
+      sshKeygen(['-q', ...spec.args, '-N', 'pass word', '-C', 'encrypted', '-f', file]);
+      const text = readFileSync(file, 'utf8');
+      const pub = parsePublicKeyLine(readFileSync(`${file}.pub`, 'utf8')).key;
+      expect(() => parseOpenSshPrivateKey(text)).toThrow(EncryptedKeyError);
+      expect(() => parseOpenSshPrivateKey(text, { passphrase: 'pass wore' })).toThrow(BadPassphraseError);
+      const { privateKey, comment } = parseOpenSshPrivateKey(text, { passphrase: 'pass word' });
+      expect(comment).toBe('encrypted');
+      expect(privateKey.publicKey.equals(pub)).toBe(true);
+      expect(pub.verify(data, privateKey.sign(data))).toBe(true);
+    });
+  }
+
+  for (const cipher of Object.keys(KEY_FILE_CIPHERS) as KeyFileCipherName[]) {
+    it(`-Z ${cipher}: ssh-keygen's key opens, and ssh-keygen -y opens ours`, () => {
+      const file = join(dir, `z_${cipher}`);
+      sshKeygen(['-q', '-t', 'ecdsa', '-N', 'pw', '-Z', cipher, '-a', '2', '-f', file]);
+      const pub = parsePublicKeyLine(readFileSync(`${file}.pub`, 'utf8')).key;
+      const file0 = openOpenSshPrivateKey(readFileSync(file, 'utf8'));
+      expect([file0.cipher, file0.rounds]).toEqual([cipher, 2]);
+      const { privateKey } = file0.open('pw');
+      expect(privateKey.publicKey.equals(pub)).toBe(true);
+      expect(() => file0.open('wp')).toThrow(BadPassphraseError);
+
+      const key = generateKey('ssh-ed25519');
+      const ours = join(dir, `ours_z_${cipher}`);
+      writeFileSync(ours, formatOpenSshPrivateKey(key, { passphrase: 'secret', cipher, rounds: 3 }), {
+        mode: 0o600,
+      });
+      const printed = parsePublicKeyLine(sshKeygen(['-y', '-P', 'secret', '-f', ours]));
+      expect(printed.key.equals(key.publicKey)).toBe(true);
+      expect(() => sshKeygen(['-y', '-P', 'wrong', '-f', ours])).toThrow(/incorrect passphrase/);
     });
   }
 
@@ -75,6 +110,12 @@ describeWithSshKeygen('OpenSSH key files', () => {
       const printed = parsePublicKeyLine(sshKeygen(['-y', '-f', file]));
       expect(printed.key.equals(key.publicKey)).toBe(true);
       expect(formatPublicKeyLine(printed.key)).toBe(formatPublicKeyLine(key.publicKey));
+      // Encrypted as ssh-keygen -N would (aes256-ctr, 24 rounds).
+      const encrypted = `${file}_encrypted`;
+      writeFileSync(encrypted, formatOpenSshPrivateKey(key, { passphrase: 'p w' }), { mode: 0o600 });
+      expect(
+        parsePublicKeyLine(sshKeygen(['-y', '-P', 'p w', '-f', encrypted])).key.equals(key.publicKey),
+      ).toBe(true);
     });
   }
 

@@ -139,19 +139,35 @@ describe('PROTOCOL.key checks on hostile files (§4.4 #35)', () => {
     expect(() => parseOpenSshPrivateKey(rebuild({ ...p, section }))).toThrow(KeyFileError);
   });
 
-  it('says an encrypted key is not supported yet, with a typed error', () => {
-    const p = explode(good);
-    const kdfOptions = new SshWriter().string(new Uint8Array(16)).uint32(0xffffffff).bytes();
+  it('asks for a passphrase with a typed error, and refuses absurd bcrypt rounds before that', () => {
+    const exploded = explode(good);
+    // An AES section is whole 16-byte blocks.
+    const p = {
+      ...exploded,
+      section: Uint8Array.of(...exploded.section, ...new Uint8Array(exploded.section.length % 16)),
+    };
+    const kdfOptions = (rounds: number) => new SshWriter().string(new Uint8Array(16)).uint32(rounds).bytes();
     const err = (() => {
       try {
-        parseOpenSshPrivateKey(rebuild({ ...p, cipher: 'aes256-ctr', kdf: 'bcrypt', kdfOptions }));
+        parseOpenSshPrivateKey(
+          rebuild({ ...p, cipher: 'aes256-ctr', kdf: 'bcrypt', kdfOptions: kdfOptions(16) }),
+        );
       } catch (e) {
         return e;
       }
     })();
     expect(err).toBeInstanceOf(EncryptedKeyError);
     expect((err as EncryptedKeyError).cipher).toBe('aes256-ctr');
-    expect((err as EncryptedKeyError).message).toMatch(/not supported yet/);
+    expect((err as EncryptedKeyError).message).toMatch(/passphrase is needed/);
+    // Go x/crypto b315afd: 2^32-1 rounds is refused as malformed, whatever the passphrase.
+    for (const passphrase of [undefined, 'pw']) {
+      expect(() =>
+        parseOpenSshPrivateKey(
+          rebuild({ ...p, cipher: 'aes256-ctr', kdf: 'bcrypt', kdfOptions: kdfOptions(0xffffffff) }),
+          { passphrase },
+        ),
+      ).toThrow(/bcrypt rounds 4294967295 outside 1..2048/);
+    }
   });
 
   it('refuses a KDF on an unencrypted key, bad armour, and oversized text', () => {

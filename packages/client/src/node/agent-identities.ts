@@ -60,7 +60,7 @@ export async function identityFileKeys(
     out.push({
       path,
       identity,
-      publicKey: identity?.key.publicKey ?? (await readPublicKeyFile(`${path}.pub`)),
+      publicKey: identity?.publicKey ?? (await readPublicKeyFile(`${path}.pub`)),
     });
   }
   return out;

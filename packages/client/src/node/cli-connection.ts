@@ -1,6 +1,7 @@
 /**
  * One run of the `seashell` program once its settings are known: TCP connect (ConnectTimeout),
- * host key check, authentication with the identity files and a prompted password, one session,
+ * host key check, authentication with the identity files (passphrases asked when a server wants
+ * an encrypted key) and a prompted password, one session,
  * and the exit status ssh would give — the remote status, or 255 for a failure of the connection,
  * the host key or authentication, and for a remote command killed by a signal.
  */
@@ -165,14 +166,18 @@ export class CliConnection {
     const pubkey = s.authMethods.includes('publickey');
     const identities =
       pubkey && s.identityFiles.length > 0
-        ? await loadIdentities(s.identityFiles, s.identitiesExplicit, this.#log)
+        ? await loadIdentities(s.identityFiles, s.identitiesExplicit, this.#log, {
+            // BatchMode (NumberOfPasswordPrompts 0): encrypted keys are offered, never unlocked.
+            ...(s.passwordPrompts > 0 ? { askPassphrase: (prompt: string) => this.#ask(prompt) } : {}),
+            attempts: s.passwordPrompts,
+          })
         : [];
     const agent =
       pubkey && s.identityAgent !== undefined ? await openAgent(s.identityAgent, this.#log) : undefined;
     this.#agent = agent?.agent;
     const files = agent
       ? await identityFileKeys(s.identityFiles, identities)
-      : identities.map((identity) => ({ path: identity.path, identity, publicKey: identity.key.publicKey }));
+      : identities.map((identity) => ({ path: identity.path, identity, publicKey: identity.publicKey }));
     const offers = orderKeyOffers(agent?.keys ?? [], files, s.identitiesOnly);
     const certificates = pubkey
       ? await loadCertificates(certificateFileSpecs(s.identityFiles, s.certificateFiles), this.#log)
@@ -189,7 +194,7 @@ export class CliConnection {
           const label = offer.kind === 'file' ? offer.identity.path : agentKeyLabel(offer);
           if (m?.type === 'publickey' && 'sign' in m) {
             // The key's certificates go first, signed by the same key (ssh: "for certificate").
-            const key = offer.kind === 'file' ? offer.identity.key.publicKey : offer.identity.publicKey!;
+            const key = offer.kind === 'file' ? offer.identity.publicKey : offer.identity.publicKey!;
             const forKey = certificateMethods(certificates, key, s.pubkeyAcceptedAlgorithms, m.sign);
             for (const c of certificates) if (c.certificate.key.equals(key)) certified.add(c.path);
             auth.push(...forKey);
@@ -235,19 +240,24 @@ export class CliConnection {
   async #password(): Promise<string | undefined> {
     const s = this.#s;
     if (this.#passwordAttempts++ > 0) this.#log.error('Permission denied, please try again.');
+    return this.#ask(`${s.user}@${s.host}'s password: `);
+  }
+
+  /** Asks on the terminal or through SSH_ASKPASS, as ssh(1) does for passwords and passphrases. */
+  async #ask(prompt: string): Promise<string | undefined> {
     const source = choosePasswordSource(this.#io.env, hasControllingTerminal());
     if (source.kind === 'none') {
-      this.#log.debug('No terminal or askpass program to ask for a password on');
+      this.#log.debug('No terminal or askpass program to ask on');
       return undefined;
     }
     try {
-      return await askPassword(source, `${s.user}@${s.host}'s password: `);
+      return await askPassword(source, prompt);
     } catch (e) {
       if (e instanceof PromptCancelledError) {
         // ^C at the prompt ends the program, as it ends ssh.
         this.#cancelled = true;
         this.#abort.abort(e);
-      } else this.#log.debug(`password prompt: ${(e as Error).message}`);
+      } else this.#log.debug(`prompt: ${(e as Error).message}`);
       return undefined;
     }
   }

@@ -69,9 +69,9 @@ export const SSHD_USAGE = `usage: seashell-sshd [options]
 
   -p PORT                  port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   -b ADDR                  address to listen on (default ${DEFAULT_ADDRESS})
-  -h FILE                  host key, an unencrypted OpenSSH private key (repeatable, one per
-                           type); without -h an ephemeral ed25519 key is made and its
-                           fingerprint printed
+  -h FILE                  host key, an unencrypted private key file (OpenSSH, PEM, PKCS#8
+                           or PuTTY PPK; repeatable, one per type); without -h an ephemeral
+                           ed25519 key is made and its fingerprint printed
   --authorized-keys FILE   accept the public keys listed in FILE (authorized_keys format,
                            options honoured: from=, command=, no-pty, restrict, cert-authority,
                            principals=, expiry-time=, environment= (with PermitUserEnvironment),

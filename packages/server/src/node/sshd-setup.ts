@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { CertChecker, EncryptedKeyError, parseOpenSshPrivateKey, parsePublicKeyLine } from '@seashell/auth';
+import { CertChecker, EncryptedKeyError, parsePrivateKeySync, parsePublicKeyLine } from '@seashell/auth';
 import {
   CERTIFICATE_HOST_KEY_ALGORITHMS,
   type Certificate,
@@ -185,7 +185,8 @@ function loadHostKeys(files: readonly string[]): HostKey[] {
   for (const file of files) {
     let key: PrivateKey;
     try {
-      key = parseOpenSshPrivateKey(readText(file, 'host key')).privateKey;
+      // Any unencrypted format (openssh-key-v1, PEM, PKCS#8, PPK); like sshd, never a passphrase.
+      key = parsePrivateKeySync(readText(file, 'host key')).privateKey;
     } catch (e) {
       if (e instanceof UsageError) throw e;
       if (e instanceof EncryptedKeyError) {
