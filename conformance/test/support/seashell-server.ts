@@ -85,7 +85,14 @@ export async function startSeashellServer(
   const handlerOptions = { account, acceptEnv: ['SSHTEST_*'] };
   const server = new Server({
     hostKeys,
-    publicKeyHandler: (_ctx, key) => findAuthorizedKey(authorized, key).status === 'allowed',
+    publicKeyHandler: (ctx, key) => {
+      const match = findAuthorizedKey(authorized, key, {
+        user: ctx.user,
+        remoteAddress: ctx.remoteAddress,
+        now: Date.now(),
+      });
+      return match.status === 'allowed' ? match.permissions : false;
+    },
     passwordHandler: (_ctx, offered) => offered === password,
     handler: execHandler(handlerOptions),
     subsystemHandlers: { sftp: subsystemHandler(requireOpenSSH().sftpServer, handlerOptions) },

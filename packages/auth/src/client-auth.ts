@@ -13,6 +13,7 @@ import {
   MessageNumber,
   type PublicKey,
   parseServerSigAlgs,
+  plainSignatureAlgorithm,
   ServiceAccept,
   ServiceRequest,
   SshDecodeError,
@@ -255,13 +256,18 @@ export class ClientAuth {
 
   /**
    * RFC 8332 §3.2: for RSA, the best of rsa-sha2-512/256 the server lists in server-sig-algs;
-   * without that list, our first choice. Never SHA-1 behind the user's back.
+   * without that list, our first choice. Never SHA-1 behind the user's back. server-sig-algs
+   * names plain algorithms (OpenSSH lists no certificate names), so a certificate algorithm is
+   * looked up by the algorithm that signs for it, as ssh does.
    */
   #algorithmFor(key: PublicKey): string | undefined {
     const ours = key.signatureAlgorithms;
     const theirs = this.#serverSigAlgs;
     if (!theirs) return ours[0];
-    return ours.find((a) => theirs.includes(a)) ?? (ours.length === 1 ? ours[0] : undefined);
+    return (
+      ours.find((a) => theirs.includes(a) || theirs.includes(plainSignatureAlgorithm(a))) ??
+      (ours.length === 1 ? ours[0] : undefined)
+    );
   }
 
   #request(method: string, data: Uint8Array): void {

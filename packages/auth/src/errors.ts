@@ -12,3 +12,16 @@ export class AuthenticationError extends SshError {
     this.partialSuccess = partialSuccess;
   }
 }
+
+/**
+ * A certificate that must not be accepted: no trusted authority, revoked, outside its validity,
+ * the wrong type, a principal not listed, an unknown critical option. `reason` is OpenSSH-like
+ * wording for logs; it names nothing secret.
+ */
+export class CertificateRejectedError extends SshError {
+  readonly reason: string;
+  constructor(reason: string) {
+    super('ERR_SSH_CERTIFICATE_REJECTED', `certificate rejected: ${reason}`);
+    this.reason = reason;
+  }
+}

@@ -9,7 +9,7 @@
  */
 import {
   type CryptoProvider,
-  DEFAULT_HOST_KEY_ALGORITHMS,
+  DEFAULT_PUBLIC_KEY_ALGORITHMS,
   DisconnectReason,
   MessageNumber,
   type PublicKey,
@@ -33,6 +33,13 @@ import {
   UserauthRequest,
   UserauthSuccess,
 } from './messages.js';
+import {
+  mergePermissions,
+  type Permissions,
+  PermissionsConflictError,
+  sourceAddressDenial,
+  unrestrictedPermissions,
+} from './permissions.js';
 import { publicKeySignatureData } from './signature-data.js';
 
 export type ServerAuthMethod = 'password' | 'publickey';
@@ -48,10 +55,16 @@ export interface ServerAuthConfig {
   readonly maxAuthTries?: number;
   /** Text sent as SSH_MSG_USERAUTH_BANNER before the first reply (RFC 4252 §5.4). */
   readonly banner?: string;
-  /** Signature algorithms accepted for publickey (default: those the stack verifies). */
+  /** Signature algorithms accepted for publickey (default: `DEFAULT_PUBLIC_KEY_ALGORITHMS`, certificates included). */
   readonly publicKeyAlgorithms?: readonly string[];
   /** Checks publickey signatures (default: the transport's process default, `defaultCryptoProvider()`). */
   readonly crypto?: CryptoProvider;
+  /**
+   * The client's address. Permissions that restrict where a login may come from
+   * (`source-address`, `from=`) are checked against it for every method, and refuse the login
+   * when it is absent or not an IP address (x/crypto CVE-2026-46595, CVE-2026-56854).
+   */
+  readonly remoteAddress?: string;
 }
 
 /** A credential for the driver to judge. */
@@ -75,20 +88,31 @@ export type AuthCheck =
 
 export type ServerAuthEvent =
   | AuthCheck
-  /** The user is authenticated; `publicKey` is the key whose signature verified, if any. */
+  /**
+   * The user is authenticated; `publicKey` is the key whose signature verified, if any;
+   * `permissions` what the accepted credentials allow (merged over every factor).
+   */
   | {
       readonly type: 'success';
       readonly user: string;
       readonly method: 'none' | ServerAuthMethod;
       readonly publicKey: PublicKey | undefined;
+      readonly permissions: Permissions;
     }
   /** A failed attempt, for logs (never shown to the client differently from any other failure). */
   | { readonly type: 'failure'; readonly user: string; readonly method: string; readonly reason: string }
   /** The connection must end: send DISCONNECT with `error.reason`. */
   | { readonly type: 'fatal'; readonly error: SshProtocolError };
 
-/** `true` accepts, `false` rejects, `{ partial }` accepts this factor and lists what must follow. */
-export type AuthVerdict = boolean | { readonly partial: readonly ServerAuthMethod[] };
+/**
+ * `true` accepts with no restriction, `false` rejects, `{ permissions }` accepts with those
+ * permissions, `{ partial }` accepts this factor (with its permissions, if any) and lists the
+ * methods that must follow. Permissions of every factor apply, most restrictive merged.
+ */
+export type AuthVerdict =
+  | boolean
+  | { readonly permissions: Permissions; readonly partial?: undefined }
+  | { readonly partial: readonly ServerAuthMethod[]; readonly permissions?: Permissions };
 
 /** RFC 4252 §5: requests a client sent ahead of our answers, processed in order; bounded. */
 const MAX_QUEUED_REQUESTS = 32;
@@ -116,6 +140,8 @@ export class ServerAuth {
       }
     | undefined;
   #nextId = 1;
+  /** What earlier factors of a multi-factor login permitted. */
+  #permissions: Permissions | undefined;
   #done = false;
   #dead = false;
 
@@ -168,16 +194,17 @@ export class ServerAuth {
     const p = this.#pending;
     if (!p || p.id !== id || this.#dead) return;
     this.#pending = undefined;
-    if (verdict === false) this.#fail(p.user, p.method, 'rejected');
+    const granted = this.#granted(verdict);
+    if (typeof granted === 'string') this.#fail(p.user, p.method, granted);
     else if (p.query) {
       // RFC 4252 §7: the key would be accepted; the client now signs.
       this.#send(UserauthPkOk.encode({ algorithm: p.algorithm!, key: p.publicKey!.blob }));
-    } else if (verdict === true) this.#succeed(p.user, p.method, p.publicKey);
-    else {
+    } else if (typeof verdict === 'object' && verdict.partial !== undefined) {
+      this.#permissions = granted;
       this.#methods = verdict.partial;
       this.#sendBannerOnce();
       this.#send(UserauthFailure.encode({ methods: [...this.#methods], partialSuccess: true }));
-    }
+    } else this.#succeed(p.user, p.method, p.publicKey, granted);
     this.#drain();
   }
 
@@ -187,6 +214,26 @@ export class ServerAuth {
 
   nextEvent(): ServerAuthEvent | undefined {
     return this.#events.shift();
+  }
+
+  /**
+   * The permissions a verdict grants, merged with earlier factors', or why the login is refused:
+   * the verdict itself, a conflict between factors, or the client's address (checked here for
+   * every method, so that no path yields permissions without their address restriction).
+   */
+  #granted(verdict: AuthVerdict): Permissions | string {
+    if (verdict === false) return 'rejected';
+    if (verdict !== true && typeof verdict !== 'object') return 'rejected';
+    const own = verdict === true || !verdict.permissions ? unrestrictedPermissions() : verdict.permissions;
+    const denied = sourceAddressDenial(own, this.#config.remoteAddress);
+    if (denied) return denied;
+    if (!this.#permissions) return own;
+    try {
+      return mergePermissions(this.#permissions, own);
+    } catch (e) {
+      if (e instanceof PermissionsConflictError) return e.message;
+      throw e;
+    }
   }
 
   #serviceRequest(payload: Uint8Array): void {
@@ -226,7 +273,11 @@ export class ServerAuth {
     const id = this.#nextId++;
     const method = req.method;
     if (method === 'none') {
-      if (this.#config.allowNone) return this.#succeed(req.user, 'none', undefined);
+      if (this.#config.allowNone) {
+        const granted = this.#granted(true);
+        if (typeof granted === 'string') return this.#fail(req.user, 'none', granted);
+        return this.#succeed(req.user, 'none', undefined, granted);
+      }
       // OpenSSH does not count the client's opening `none` probe as a failure.
       return this.#fail(req.user, 'none', 'none is not allowed', this.#attempts === 1);
     }
@@ -263,7 +314,7 @@ export class ServerAuth {
       if (e instanceof SshDecodeError) return this.#fail(user, 'publickey', 'malformed publickey request');
       throw e;
     }
-    const accepted = this.#config.publicKeyAlgorithms ?? DEFAULT_HOST_KEY_ALGORITHMS;
+    const accepted = this.#config.publicKeyAlgorithms ?? DEFAULT_PUBLIC_KEY_ALGORITHMS;
     const spec = SIGNATURE_ALGORITHMS[alg as keyof typeof SIGNATURE_ALGORITHMS];
     if (!accepted.includes(alg) || !spec)
       return this.#fail(user, 'publickey', `algorithm ${alg.slice(0, 64)} not accepted`);
@@ -285,12 +336,17 @@ export class ServerAuth {
     this.#events.push({ type: 'check', id, user, method: 'publickey', publicKey: key, query: !signature });
   }
 
-  #succeed(user: string, method: 'none' | ServerAuthMethod, publicKey: PublicKey | undefined): void {
+  #succeed(
+    user: string,
+    method: 'none' | ServerAuthMethod,
+    publicKey: PublicKey | undefined,
+    permissions: Permissions,
+  ): void {
     this.#sendBannerOnce();
     this.#done = true;
     this.#queue.length = 0;
     this.#send(UserauthSuccess.encode({}));
-    this.#events.push({ type: 'success', user, method, publicKey });
+    this.#events.push({ type: 'success', user, method, publicKey, permissions });
   }
 
   #fail(user: string, method: string, reason: string, free = false): void {

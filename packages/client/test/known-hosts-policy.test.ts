@@ -1,8 +1,13 @@
 /** ssh_config(5) StrictHostKeyChecking against known_hosts files. */
-import { formatPublicKeyLine, parseKnownHosts } from '@seashell/auth';
-import { fingerprintSha256, generateKey, type PublicKey } from '@seashell/transport';
+import { formatPublicKeyLine, hashHostName, parseKnownHosts } from '@seashell/auth';
+import { createCertificate, fingerprintSha256, generateKey, type PublicKey } from '@seashell/transport';
 import { describe, expect, it } from 'vitest';
-import { decideHostKey, type KnownHostsFile, knownKeyTypes } from '../src/node/known-hosts-policy.js';
+import {
+  decideHostKey,
+  type KnownHostsFile,
+  knownCertAuthority,
+  knownKeyTypes,
+} from '../src/node/known-hosts-policy.js';
 
 const fixed = (n: number) => (len: number) => new Uint8Array(len).fill(n);
 const serverKey = generateKey('ssh-ed25519', fixed(1)).publicKey;
@@ -71,10 +76,77 @@ describe('host key decisions', () => {
     expect(decideHostKey(files, 'h', 22, serverKey, 'ask', '/u')).toMatchObject({ kind: 'ask', path: '/u' });
   });
 
-  it('does not add a key that a line it cannot read (hashed name) may contradict', () => {
-    const files = [file('/u', `|1|c2FsdA==|aGFzaA== ${formatPublicKeyLine(otherKey)}`)];
-    const d = decideHostKey(files, 'h', 22, serverKey, 'accept-new', '/u');
-    expect(d.kind === 'refuse' && d.message[0]).toMatch(/\/u:1 may concern it/);
+  it('reads hashed names: a hashed line for the host is a match or a mismatch', () => {
+    const files = [file('/u', `${hashHostName('[h]:2222')} ${formatPublicKeyLine(otherKey)}`)];
+    expect(decideHostKey(files, 'h', 2222, otherKey, 'yes', '/u')).toEqual({
+      kind: 'accept',
+      path: '/u',
+      line: 1,
+    });
+    const d = decideHostKey(files, 'h', 2222, serverKey, 'accept-new', '/u');
+    expect(d.kind === 'refuse' && d.message).toContain('Offending key in /u:1');
+    expect(decideHostKey(files, 'other', 22, serverKey, 'accept-new', '/u')).toEqual({
+      kind: 'add',
+      path: '/u',
+    });
+  });
+
+  describe('host certificates', () => {
+    const ca = generateKey('ecdsa-sha2-nistp256', fixed(9));
+    const NOW = Date.UTC(2026, 0, 1);
+    const hostCert = (principals = ['h'], validBefore = BigInt(NOW / 1000) + 60n) =>
+      createCertificate({ key: serverKey, certType: 'host', principals, validBefore }, ca);
+    const caLine = `@cert-authority h,*.corp ${formatPublicKeyLine(ca.publicKey)}`;
+
+    it('accepts a valid certificate of a CA trusted for the host, whatever the mode', () => {
+      for (const mode of ['yes', 'no', 'accept-new', 'ask'] as const)
+        expect(decideHostKey([file('/u', caLine)], 'h', 22, hostCert(), mode, '/u', NOW)).toEqual({
+          kind: 'accept',
+          path: '/u',
+          line: 1,
+          authority: true,
+        });
+    });
+
+    it('refuses an expired or misnamed certificate of a trusted CA, in every mode', () => {
+      for (const cert of [hostCert(['x']), hostCert(['h'], BigInt(NOW / 1000))]) {
+        const d = decideHostKey([file('/u', caLine)], 'h', 22, cert, 'no', '/u', NOW);
+        expect(d.kind).toBe('refuse');
+        expect(d.kind === 'refuse' && d.message[0]).toMatch(
+          /^Certificate invalid for h: .* \(CA trusted in \/u:1\)\.$/,
+        );
+      }
+    });
+
+    it('refuses a certificate of a @revoked CA (CVE-2026-42508), naming the CA', () => {
+      const files = [file('/u', caLine), file('/g', `@revoked * ${formatPublicKeyLine(ca.publicKey)}`)];
+      const d = decideHostKey(files, 'h', 22, hostCert(), 'no', '/u', NOW);
+      expect(d.kind === 'refuse' && d.message.join('\n')).toMatch(
+        /The CA that signed the ED25519-CERT host key for h is marked as revoked in \/g:1/,
+      );
+    });
+
+    it('treats a certificate of an unknown CA as its plain key', () => {
+      expect(
+        decideHostKey([file('/u', line('h', serverKey))], 'h', 22, hostCert(), 'yes', '/u', NOW),
+      ).toEqual({
+        kind: 'accept',
+        path: '/u',
+        line: 1,
+      });
+      expect(decideHostKey([file('/u')], 'h', 22, hostCert(), 'yes', '/u', NOW)).toMatchObject({
+        kind: 'refuse',
+        message: [
+          'No ED25519 host key is known for h and you have requested strict checking.',
+          'Host key verification failed.',
+        ],
+      });
+    });
+
+    it('says a CA speaks for the host, so that certificate algorithms are asked for first', () => {
+      expect(knownCertAuthority([file('/u', caLine)], 'a.corp', 22)).toBe(true);
+      expect(knownCertAuthority([file('/u', caLine)], 'a.org', 22)).toBe(false);
+    });
   });
 
   it('lists the key types known for a host, so the server is asked for those first', () => {

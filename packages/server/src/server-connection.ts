@@ -4,11 +4,18 @@
  * layers them. Messages are routed by number; nothing of the connection protocol is accepted
  * before authentication succeeds (RFC 4252 §6; Erlang/OTP CVE-2025-32433).
  */
-import { type AuthCheck, type AuthVerdict, ServerAuth, type ServerAuthConfig } from '@seashell/auth';
+import {
+  type AuthCheck,
+  type AuthVerdict,
+  type Permissions,
+  ServerAuth,
+  type ServerAuthConfig,
+} from '@seashell/auth';
 import { ConnectionCore, type ConnectionEvent, type ConnectionOptions } from '@seashell/connection';
 import {
   DEFAULT_HOST_KEY_ALGORITHMS,
   DisconnectReason,
+  isCertificateSignatureAlgorithm,
   type PublicKey,
   SshProtocolError,
   TimeoutError,
@@ -35,6 +42,8 @@ export type ServerConnectionEvent =
       readonly user: string;
       readonly method: string;
       readonly publicKey: PublicKey | undefined;
+      /** What the accepted credentials allow; the session layer honours it. */
+      readonly permissions: Permissions;
     }
   | { readonly type: 'auth-failure'; readonly user: string; readonly method: string; readonly reason: string }
   | Exclude<ConnectionEvent, { type: 'fatal' }>;
@@ -47,10 +56,14 @@ export class ServerConnection {
   readonly #events: ServerConnectionEvent[] = [];
   readonly #graceDeadline: number | undefined;
   #user: string | undefined;
+  #permissions: Permissions | undefined;
 
   constructor(config: ServerConnectionConfig) {
     this.#config = config;
-    const sigAlgs = config.auth.publicKeyAlgorithms ?? DEFAULT_HOST_KEY_ALGORITHMS;
+    // RFC 8308 §3.1 server-sig-algs names plain algorithms; OpenSSH lists no certificate names.
+    const sigAlgs = (config.auth.publicKeyAlgorithms ?? DEFAULT_HOST_KEY_ALGORITHMS).filter(
+      (a) => !isCertificateSignatureAlgorithm(a),
+    );
     this.transport = new Transport({ serverSigAlgs: sigAlgs, ...config.transport, role: 'server' });
     const grace = config.loginGraceTimeMs ?? 120_000;
     this.#graceDeadline = grace > 0 ? config.now() + grace : undefined;
@@ -64,6 +77,11 @@ export class ServerConnection {
   /** The authenticated user name. */
   get user(): string | undefined {
     return this.#user;
+  }
+
+  /** What authentication permitted, once the user is authenticated. */
+  get permissions(): Permissions | undefined {
+    return this.#permissions;
   }
 
   /** Bytes waiting to be sent, including messages held during a key exchange (for backpressure). */
@@ -134,12 +152,14 @@ export class ServerConnection {
           else if (e.type === 'failure') this.#events.push({ ...e, type: 'auth-failure' });
           else if (e.type === 'success') {
             this.#user = e.user;
+            this.#permissions = e.permissions;
             this.#connection = new ConnectionCore({ ...this.#config.connection, role: 'server' });
             this.#events.push({
               type: 'auth-success',
               user: e.user,
               method: e.method,
               publicKey: e.publicKey,
+              permissions: e.permissions,
             });
           } else this.transport.disconnect(e.error.reason, e.error.message, e.error);
         }

@@ -1,5 +1,6 @@
 /** The pieces of the exec handler that need no connection: environment, terminal modes, signals. */
 import { spawnSync } from 'node:child_process';
+import { unrestrictedPermissions } from '@seashell/auth';
 import { TerminalMode as M } from '@seashell/connection';
 import { matchWildcard } from '@seashell/transport';
 import { describe, expect, it } from 'vitest';
@@ -15,10 +16,15 @@ const context = {
   remotePort: 50123,
   localAddress: '10.0.0.1',
   localPort: 2222,
+  permissions: unrestrictedPermissions(),
 } as SessionContext;
 
-function sessionWith(environ: string[], pty?: Pty): Pick<Session, 'environ' | 'context' | 'pty'> {
-  return { environ, context, pty: () => pty };
+function sessionWith(
+  environ: string[],
+  pty?: Pty,
+  more: Partial<Pick<Session, 'originalCommand' | 'context'>> = {},
+): Pick<Session, 'environ' | 'context' | 'pty' | 'originalCommand'> {
+  return { environ, context, pty: () => pty, originalCommand: undefined, ...more };
 }
 
 describe('sessionEnvironment (sshd do_setup_env)', () => {
@@ -53,6 +59,26 @@ describe('sessionEnvironment (sshd do_setup_env)', () => {
     expect(env.SECRET).toBeUndefined();
     expect(env['BAD-NAME']).toBeUndefined();
     expect(env.SSH_CLIENT).toBe('10.0.0.9 50123 2222');
+  });
+
+  it("adds authorized_keys environment= over the client's, and SSH_ORIGINAL_COMMAND under a forced command", () => {
+    const permissions = {
+      ...unrestrictedPermissions(),
+      environment: ['LANG=de_DE', 'FROM_KEY=1', 'SSH_CLIENT=x'],
+    };
+    const env = sessionEnvironment(
+      sessionWith(['LANG=C'], undefined, {
+        context: { ...context, permissions },
+        originalCommand: 'ls -l "a b"',
+      }),
+      account,
+      ['LANG'],
+    );
+    expect(env.LANG).toBe('de_DE');
+    expect(env.FROM_KEY).toBe('1');
+    expect(env.SSH_ORIGINAL_COMMAND).toBe('ls -l "a b"');
+    expect(env.SSH_CLIENT).toBe('10.0.0.9 50123 2222');
+    expect(sessionEnvironment(sessionWith([]), account, []).SSH_ORIGINAL_COMMAND).toBeUndefined();
   });
 
   it('sets TERM from the pty request (dumb when empty)', () => {

@@ -74,9 +74,33 @@ describe('parseSshdArgs', () => {
     [['--demo=yes'], /--demo takes no value/],
     [['-vx'], /-v takes no value/],
     [['--authorized-keys', 'a', '--authorized-keys', 'b'], /given twice/],
+    [['--trusted-user-ca-keys', 'a', '--trusted-user-ca-keys', 'b'], /given twice/],
+    [['--host-certificate'], /needs a value/],
+    [['-o', 'PermitUserEnvironment=maybe'], /yes or no/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseSshdArgs(argv)).toThrow(UsageError);
     expect(() => parseSshdArgs(argv)).toThrow(message);
+  });
+});
+
+describe('certificates and key options', () => {
+  it('takes CA keys, host certificates (repeatable), PermitUserEnvironment and RevokedKeys', () => {
+    const args = parseSshdArgs([
+      '--trusted-user-ca-keys',
+      'ca.pub',
+      '--host-certificate',
+      'a-cert.pub',
+      '--host-certificate=b-cert.pub',
+      '-o',
+      'PermitUserEnvironment=yes',
+      '-o',
+      'RevokedKeys=revoked.krl',
+    ]);
+    expect(args.trustedUserCaKeysFile).toBe('ca.pub');
+    expect(args.hostCertificateFiles).toEqual(['a-cert.pub', 'b-cert.pub']);
+    expect(args.config).toMatchObject({ permitUserEnvironment: true, revokedKeysFile: 'revoked.krl' });
+    expect(parseSshdArgs(['-o', 'permituserenvironment no']).config.permitUserEnvironment).toBe(false);
+    expect(parseSshdArgs(['-o', 'RevokedKeys=none']).config.revokedKeysFile).toBeUndefined();
   });
 });
 

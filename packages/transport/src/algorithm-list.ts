@@ -12,7 +12,11 @@
  * believe a restriction or an addition is in force. Each program words the error its own way.
  */
 import { CIPHERS, DEFAULT_CIPHERS, DEFAULT_KEX, DEFAULT_MACS, MACS, SUPPORTED_KEX } from './algorithms.js';
-import { DEFAULT_HOST_KEY_ALGORITHMS, SUPPORTED_SIGNATURE_ALGORITHMS } from './keys/public-key.js';
+import {
+  DEFAULT_HOST_KEY_ALGORITHMS,
+  DEFAULT_PUBLIC_KEY_ALGORITHMS,
+  SUPPORTED_SIGNATURE_ALGORITHMS,
+} from './keys/public-key.js';
 import { matchWildcard } from './wildcard.js';
 
 /** One configurable list: its default order and everything implemented. */
@@ -27,8 +31,9 @@ export const ALGORITHM_OPTIONS = {
   KexAlgorithms: { defaults: DEFAULT_KEX, supported: SUPPORTED_KEX },
   MACs: { defaults: DEFAULT_MACS, supported: Object.keys(MACS) },
   HostKeyAlgorithms: { defaults: DEFAULT_HOST_KEY_ALGORITHMS, supported: SUPPORTED_SIGNATURE_ALGORITHMS },
+  // Certificates first, as OpenSSH's PubkeyAcceptedAlgorithms default.
   PubkeyAcceptedAlgorithms: {
-    defaults: DEFAULT_HOST_KEY_ALGORITHMS,
+    defaults: DEFAULT_PUBLIC_KEY_ALGORITHMS,
     supported: SUPPORTED_SIGNATURE_ALGORITHMS,
   },
 } as const satisfies Record<string, AlgorithmListKind>;

@@ -14,6 +14,8 @@ export { decodeExtInfo, encodeExtInfo, parseServerSigAlgs } from './ext-info.js'
 export type { DhGroup, GroupExchangeBits } from './kex/dh-groups.js';
 export { chooseGroup, parseModuli } from './kex/moduli.js';
 export type { Negotiated } from './kex/negotiate.js';
+export * from './keys/certificate.js';
+export * from './keys/certificate-builder.js';
 export * from './keys/ecdsa.js';
 export * from './keys/ed25519.js';
 export * from './keys/errors.js';

@@ -36,7 +36,12 @@ import { keyMaterialNeeds } from './kex/key-needs.js';
 import type { KexSession, KexStep } from './kex/method.js';
 import { guessWasRight, type Negotiated, negotiate } from './kex/negotiate.js';
 import { type DirectionKeys, isAead, sessionKeys } from './kex/session-keys.js';
-import { DEFAULT_HOST_KEY_ALGORITHMS, parsePublicKey, SIGNATURE_ALGORITHMS } from './keys/public-key.js';
+import {
+  CERTIFICATE_HOST_KEY_ALGORITHMS,
+  DEFAULT_HOST_KEY_ALGORITHMS,
+  parsePublicKey,
+  SIGNATURE_ALGORITHMS,
+} from './keys/public-key.js';
 import type { PrivateKey } from './keys/types.js';
 import { Debug, Disconnect, KexInit, MessageNumber, NewKeys, Unimplemented } from './messages.js';
 import { PacketDecoder, PacketEncoder } from './packet-framer.js';
@@ -456,6 +461,8 @@ export class Transport {
     if (first) kex.push(...(this.role === 'client' ? [EXT_INFO_C, STRICT_KEX_C] : [STRICT_KEX_S]));
     let hostKey = [...(prefs.hostKey ?? DEFAULT_HOST_KEY_ALGORITHMS)];
     if (this.role === 'server') {
+      // A server with host certificates offers their algorithms first, as OpenSSH does.
+      if (!prefs.hostKey) hostKey = [...CERTIFICATE_HOST_KEY_ALGORITHMS, ...hostKey];
       const ours = new Set<string>();
       for (const key of this.#config.hostKeys ?? [])
         for (const alg of key.publicKey.signatureAlgorithms) ours.add(alg);

@@ -2,21 +2,40 @@
  * authorized_keys files (sshd(8) "AUTHORIZED_KEYS FILE FORMAT"): one key per line, optionally
  * preceded by a comma-separated options string, then `keytype base64 [comment]`.
  *
- * Options (`command=`, `from=`, `restrict`, `cert-authority`, `permitopen=`, …) are NOT applied
- * yet. A line carrying options is parsed and returned with its options string, but
- * `findAuthorizedKey` refuses such a key instead of accepting it without its restrictions: an
- * ignored `command=` or `from=` would grant more than the file's owner allowed.
+ * The options are parsed by sshd's rules (`authorized-key-options.ts`) and honoured: a line whose
+ * options cannot be parsed is skipped, never used without them. `findAuthorizedKey` walks the
+ * lines as sshd's `check_authkeys_file` does: the first line that both holds the key (or, with
+ * `cert-authority`, the certificate's CA) and authorises this login decides; a line that holds
+ * the key but does not authorise it (wrong `from=`, expired) is passed over, since every line is
+ * a grant of its own.
  */
-import { type PublicKey, SUPPORTED_KEY_TYPES } from '@seashell/transport';
+import { type Certificate, isCertificate, type PublicKey, SUPPORTED_KEY_TYPES } from '@seashell/transport';
+import { checkCertificate } from '../certs/certificate-check.js';
+import { CertificateRejectedError } from '../errors.js';
+import {
+  mergePermissions,
+  type Permissions,
+  PermissionsConflictError,
+  sourceAddressDenial,
+} from '../permissions.js';
+import {
+  type AuthorizedKeyOptions,
+  authorizedKeyPermissions,
+  type KeyOptionsPolicy,
+  NO_OPTIONS,
+  parseAuthorizedKeyOptions,
+} from './authorized-key-options.js';
 import { parsePublicKeyLine } from './public-key-file.js';
 import { contentLines, reasonOf, type SkippedLine } from './text-lines.js';
 
 /** One usable authorized_keys line. */
 export interface AuthorizedKeyEntry {
+  /** The key, or with `cert-authority` the CA key. */
   readonly key: PublicKey;
   readonly comment: string;
-  /** The raw options string (e.g. `from="10.0.0.0/8",no-pty`), or undefined when the line has none. */
-  readonly options: string | undefined;
+  readonly options: AuthorizedKeyOptions;
+  /** The options as written (e.g. `from="10.0.0.0/8",no-pty`), or undefined when the line has none. */
+  readonly optionText: string | undefined;
   /** 1-based line number. */
   readonly line: number;
 }
@@ -24,21 +43,24 @@ export interface AuthorizedKeyEntry {
 /** A parsed authorized_keys file. */
 export interface AuthorizedKeys {
   readonly entries: readonly AuthorizedKeyEntry[];
-  /** Lines that were neither blank nor comments but could not be used (unknown key type, bad base64, …). */
+  /**
+   * Lines that were neither blank nor comments but could not be used (unknown key type, bad
+   * base64, an option sshd would not take, …), with the reason: log them, as sshd does.
+   */
   readonly skipped: readonly SkippedLine[];
 }
 
 /**
  * Parses authorized_keys text. Never throws for the file's content: a line that cannot be used
- * (unknown key type, malformed key or options) is listed in `skipped`, as sshd skips it.
+ * is listed in `skipped`, as sshd skips it.
  * @example
- * const { entries } = parseAuthorizedKeys(readFileSync('/home/u/.ssh/authorized_keys', 'utf8'));
+ * const { entries, skipped } = parseAuthorizedKeys(readFileSync('/home/u/.ssh/authorized_keys', 'utf8'));
  */
 export function parseAuthorizedKeys(text: string): AuthorizedKeys {
   const entries: AuthorizedKeyEntry[] = [];
   const skipped: SkippedLine[] = [];
   for (const { line, text: content } of contentLines(text)) {
-    let options: string | undefined;
+    let optionText: string | undefined;
     let keyText = content;
     const split = splitOptions(content);
     // As sshd does: the line is a key if it starts with a key type, otherwise options come first.
@@ -51,12 +73,13 @@ export function parseAuthorizedKeys(text: string): AuthorizedKeys {
         skipped.push({ line, reason: 'no supported key type on the line' });
         continue;
       }
-      options = split.first;
+      optionText = split.first;
       keyText = split.rest;
     }
     try {
+      const options = optionText === undefined ? NO_OPTIONS : parseAuthorizedKeyOptions(optionText);
       const { key, comment } = parsePublicKeyLine(keyText);
-      entries.push({ key, comment, options, line });
+      entries.push({ key, comment, options, optionText, line });
     } catch (e) {
       skipped.push({ line, reason: reasonOf(e) });
     }
@@ -64,31 +87,95 @@ export function parseAuthorizedKeys(text: string): AuthorizedKeys {
   return { entries, skipped };
 }
 
+/** Who is logging in, for the options that depend on it. */
+export interface AuthorizedKeyContext extends KeyOptionsPolicy {
+  /** The login name (a certificate must list it, unless the line has `principals=`). */
+  readonly user: string;
+  /** The client's address, for `from=` and a certificate's `source-address`. */
+  readonly remoteAddress: string | undefined;
+  /** Now, in milliseconds since the epoch (`expiry-time=`, certificate validity). */
+  readonly now: number;
+  /** CA signature algorithms accepted for certificates (default: OpenSSH 9.2's). */
+  readonly caSignatureAlgorithms?: readonly string[];
+}
+
 /** The outcome of looking a key up in authorized_keys. */
 export type AuthorizedKeyMatch =
-  | { readonly status: 'allowed'; readonly entry: AuthorizedKeyEntry }
-  /** The key is listed, but its line has options we do not enforce yet; treat as not authorized. */
-  | { readonly status: 'refused-options'; readonly entry: AuthorizedKeyEntry }
-  | { readonly status: 'not-found' };
+  | { readonly status: 'allowed'; readonly entry: AuthorizedKeyEntry; readonly permissions: Permissions }
+  /** No line authorises the key; `refused` lists lines that hold it but refused this login, and why. */
+  | { readonly status: 'not-found'; readonly refused: readonly SkippedLine[] };
 
 /**
- * Finds `key` in the parsed entries. The first line holding the key decides, as in sshd: if that
- * line has options the key is refused (`refused-options`), never allowed without them, and later
- * lines with the same key are not consulted (they must not lift the first line's restrictions).
+ * Finds the line that authorises `key` for this login: a plain key on a line without
+ * `cert-authority`, or a certificate whose CA is on a `cert-authority` line (then checked for
+ * type, validity, principals — the line's `principals=` or the login name — and critical options,
+ * its permissions merged with the line's, most restrictive). `from=`, `expiry-time=` and a
+ * certificate's `source-address` must admit the login.
  * @example
- * const match = findAuthorizedKey(parseAuthorizedKeys(text).entries, offeredKey);
- * if (match.status === 'allowed') accept();
+ * const match = findAuthorizedKey(parseAuthorizedKeys(text).entries, offeredKey, {
+ *   user: 'alice', remoteAddress: '192.0.2.7', now: Date.now(),
+ * });
+ * if (match.status === 'allowed') accept(match.permissions);
  */
 export function findAuthorizedKey(
   entries: readonly AuthorizedKeyEntry[],
   key: PublicKey,
+  context: AuthorizedKeyContext,
 ): AuthorizedKeyMatch {
+  const refused: SkippedLine[] = [];
   for (const entry of entries) {
-    if (!entry.key.equals(key)) continue;
-    if (entry.options !== undefined) return { status: 'refused-options', entry };
-    return { status: 'allowed', entry };
+    const { options } = entry;
+    if (isCertificate(key)) {
+      if (!options.certAuthority || !entry.key.equals(key.signatureKey)) continue;
+    } else if (options.certAuthority || !entry.key.equals(key)) continue;
+    const verdict = authorise(entry, key, context);
+    if (typeof verdict === 'string') refused.push({ line: entry.line, reason: verdict });
+    else return { status: 'allowed', entry, permissions: verdict };
   }
-  return { status: 'not-found' };
+  return { status: 'not-found', refused };
+}
+
+/** The line's permissions for this login, or why it refuses it. */
+function authorise(
+  entry: AuthorizedKeyEntry,
+  key: PublicKey,
+  context: AuthorizedKeyContext,
+): Permissions | string {
+  const { options } = entry;
+  // auth-options.c: an expiry-time in the past ends the line's grant.
+  if (options.expiryTime !== undefined && options.expiryTime < BigInt(Math.floor(context.now / 1000)))
+    return 'key expired (expiry-time)';
+  if (options.principals !== undefined && !options.certAuthority) return 'principals= without cert-authority';
+  let permissions = authorizedKeyPermissions(options, context);
+  if (isCertificate(key)) {
+    const fromCert = certificatePermissions(key, options, context);
+    if (typeof fromCert === 'string') return fromCert;
+    try {
+      permissions = mergePermissions(permissions, fromCert);
+    } catch (e) {
+      if (e instanceof PermissionsConflictError) return e.message;
+      throw e;
+    }
+  }
+  return sourceAddressDenial(permissions, context.remoteAddress) ?? permissions;
+}
+
+function certificatePermissions(
+  cert: Certificate,
+  options: AuthorizedKeyOptions,
+  context: AuthorizedKeyContext,
+): Permissions | string {
+  try {
+    return checkCertificate(cert, {
+      certType: 'user',
+      principals: options.principals ?? [context.user],
+      now: context.now,
+      ...(context.caSignatureAlgorithms ? { caSignatureAlgorithms: context.caSignatureAlgorithms } : {}),
+    });
+  } catch (e) {
+    if (e instanceof CertificateRejectedError) return e.reason;
+    throw e;
+  }
 }
 
 function splitFirst(text: string): string {

@@ -1,13 +1,18 @@
-/** sshd(8) SSH_KNOWN_HOSTS FILE FORMAT: plain entries, [host]:port, markers, hashed names. */
-import type { PrivateKey } from '@seashell/transport';
+/** sshd(8) SSH_KNOWN_HOSTS FILE FORMAT: plain entries, [host]:port, markers, hashed names, host certificates. */
+
+import { createHmac } from 'node:crypto';
+import { type CertificateTemplate, createCertificate, type PrivateKey } from '@seashell/transport';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   checkHostKey,
   formatKnownHostsLine,
+  hasCertAuthorityFor,
   knownHostsName,
+  matchKnownHostsPatterns,
   parseKnownHosts,
 } from '../../src/keys/known-hosts.js';
+import { hashHostName, matchHashedHostName } from '../../src/keys/known-hosts-hash.js';
 import { formatPublicKeyLine } from '../../src/keys/public-key-file.js';
 import { keysOfEveryType } from '../support/keys.js';
 
@@ -19,7 +24,7 @@ beforeAll(() => {
 });
 
 describe('parseKnownHosts', () => {
-  it('reads host lists, markers and comments; keeps unsupported lines as such', () => {
+  it('reads host lists, markers, hashed names and comments', () => {
     const text = [
       '# comment',
       `example.com,10.0.0.1 ${key(0)} my comment`,
@@ -35,8 +40,8 @@ describe('parseKnownHosts', () => {
     expect(entries.map((e) => [e.kind, e.line])).toEqual([
       ['host', 2],
       ['host', 3],
-      ['unsupported', 4],
-      ['unsupported', 5],
+      ['host', 4],
+      ['cert-authority', 5],
       ['revoked', 6],
     ]);
     expect(entries[0]).toMatchObject({ hosts: ['example.com', '10.0.0.1'], comment: 'my comment' });
@@ -89,23 +94,9 @@ describe('checkHostKey', () => {
       knownKeyTypes: ['ssh-ed25519'],
     });
     expect(checkHostKey(entries, 'example.com', 2222, k(0))).toMatchObject({ status: 'mismatch', line: 2 });
-    expect(checkHostKey(entries, 'example.com', 2223, k(0))).toEqual({ status: 'unknown', unverifiable: [] });
+    expect(checkHostKey(entries, 'example.com', 2223, k(0))).toEqual({ status: 'unknown' });
     expect(checkHostKey(entries, 'a.corp', 22, k(2))).toEqual({ status: 'match', line: 3 });
-    expect(checkHostKey(entries, 'bad.corp', 22, k(2))).toEqual({ status: 'unknown', unverifiable: [] });
-  });
-
-  it('never matches hashed or @cert-authority lines, and reports them as unverifiable', () => {
-    const { entries } = parseKnownHosts(
-      [`|1|c2FsdA==|aGFzaA== ${key(0)}`, `@cert-authority *.example.com ${key(1)}`].join('\n'),
-    );
-    expect(checkHostKey(entries, 'a.example.com', 22, keys[0]!.publicKey)).toEqual({
-      status: 'unknown',
-      unverifiable: [1, 2],
-    });
-    expect(checkHostKey(entries, 'other.org', 22, keys[1]!.publicKey)).toEqual({
-      status: 'unknown',
-      unverifiable: [1],
-    });
+    expect(checkHostKey(entries, 'bad.corp', 22, k(2))).toEqual({ status: 'unknown' });
   });
 
   it('refuses a @revoked key for any host, even one listed with it', () => {
@@ -150,5 +141,169 @@ describe('formatKnownHostsLine', () => {
     const { skipped } = parseKnownHosts('host ssh-dss AAAAB3NzaC1kc3MAAAAA');
     expect(skipped).toHaveLength(1);
     expect(skipped[0]!.reason).toMatch(/unsupported key type "ssh-dss"/);
+  });
+});
+
+describe('hashed host names (HashKnownHosts)', () => {
+  it('matches |1|salt|hash lines by HMAC-SHA1 of the name, [host]:port included', () => {
+    const { entries } = parseKnownHosts(
+      [
+        `${hashHostName('example.com')} ${key(0)}`,
+        `${hashHostName('[example.com]:2222')} ${key(1)}`,
+        `|1|bm90IGJhc2U2NA|!!! ${key(2)}`,
+      ].join('\n'),
+    );
+    const k = (i: number) => keys[i]!.publicKey;
+    expect(checkHostKey(entries, 'EXAMPLE.COM', 22, k(0))).toEqual({ status: 'match', line: 1 });
+    expect(checkHostKey(entries, 'example.com', 2222, k(1))).toEqual({ status: 'match', line: 2 });
+    expect(checkHostKey(entries, 'example.com', 22, k(1))).toMatchObject({ status: 'mismatch', line: 1 });
+    expect(checkHostKey(entries, 'example.org', 22, k(0))).toEqual({ status: 'unknown' });
+  });
+
+  it('a known vector: the hash ssh-keygen -H would write for this salt', () => {
+    // HMAC-SHA1(key = 20 bytes of 0x01, "localhost"), computed independently with node:crypto.
+    const salt = Buffer.alloc(20, 1);
+    const mac = createHmac('sha1', salt).update('localhost').digest('base64');
+    const line = `|1|${salt.toString('base64')}|${mac}`;
+    expect(matchHashedHostName('localhost', line)).toBe(true);
+    expect(matchHashedHostName('localhost2', line)).toBe(false);
+    expect(hashHostName('localhost', (n) => new Uint8Array(n).fill(1))).toBe(line);
+  });
+
+  it("round-trips any name, and a name never matches another's hash (fast-check)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 40 }),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        (a, b) => {
+          const hashed = hashHostName(a);
+          expect(matchHashedHostName(a, hashed)).toBe(true);
+          expect(matchKnownHostsPatterns(a, [hashed])).toBe('match');
+          if (a !== b) expect(matchHashedHostName(b, hashed)).toBe(false);
+        },
+      ),
+      { seed: 61, numRuns: 300 },
+    );
+  });
+
+  it('treats malformed hashes as matching nothing (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (junk) => {
+        expect(matchHashedHostName('localhost', `|1|${junk}`)).toBe(false);
+      }),
+      { seed: 62, numRuns: 1000 },
+    );
+  });
+});
+
+describe('@cert-authority and @revoked with host certificates', () => {
+  const NOW = Date.UTC(2026, 0, 1);
+  let ca: PrivateKey;
+  let hostKey: PrivateKey;
+  beforeAll(() => {
+    ca = keys[1]!;
+    hostKey = keys[0]!;
+  });
+  const hostCert = (t: Partial<CertificateTemplate> = {}, signer?: PrivateKey) =>
+    createCertificate(
+      { key: hostKey.publicKey, certType: 'host', principals: ['host.example', '10.0.0.1'], ...t },
+      signer ?? ca,
+    );
+  const caLine = (patterns: string) => `@cert-authority ${patterns} ${formatPublicKeyLine(ca.publicKey)}`;
+
+  it('trusts a valid host certificate from a CA whose line matches the host', () => {
+    const { entries } = parseKnownHosts([`other ${key(2)}`, caLine('*.example,[10.0.0.1]:2222')].join('\n'));
+    expect(checkHostKey(entries, 'host.example', 22, hostCert(), { now: NOW })).toEqual({
+      status: 'match',
+      line: 2,
+      authority: true,
+    });
+    expect(checkHostKey(entries, '10.0.0.1', 2222, hostCert(), { now: NOW })).toMatchObject({
+      status: 'match',
+    });
+    expect(hasCertAuthorityFor(entries, 'host.example', 22)).toBe(true);
+    expect(hasCertAuthorityFor(entries, 'host.other', 22)).toBe(false);
+    // A hashed pattern on a CA line works too.
+    const hashed = parseKnownHosts(caLine(hashHostName('host.example'))).entries;
+    expect(checkHostKey(hashed, 'host.example', 22, hostCert(), { now: NOW })).toMatchObject({
+      status: 'match',
+    });
+  });
+
+  it('refuses a certificate of a trusted CA that is not valid here and now', () => {
+    const { entries } = parseKnownHosts(caLine('*'));
+    const check = (cert: ReturnType<typeof hostCert>, host = 'host.example') =>
+      checkHostKey(entries, host, 22, cert, { now: NOW });
+    expect(check(hostCert(), 'evil.example')).toEqual({
+      status: 'invalid-certificate',
+      line: 1,
+      reason: 'name is not a listed principal',
+    });
+    expect(check(hostCert({ validBefore: BigInt(NOW / 1000) }))).toMatchObject({
+      reason: 'certificate has expired',
+    });
+    expect(check(hostCert({ validAfter: BigInt(NOW / 1000) + 60n }))).toMatchObject({
+      reason: 'certificate is not yet valid',
+    });
+    expect(check(hostCert({ certType: 'user' }))).toMatchObject({
+      reason: 'user certificate used as a host certificate',
+    });
+    expect(check(hostCert({ criticalOptions: [{ name: 'force-command', value: 'x' }] }))).toMatchObject({
+      reason: 'unsupported critical option "force-command"',
+    });
+    expect(checkHostKey(entries, 'host.example', 22, hostCert())).toMatchObject({
+      status: 'invalid-certificate',
+      reason: 'no clock to check the certificate against',
+    });
+    // ssh accepts a host certificate without principals for any host.
+    expect(check(hostCert({ principals: [] }), 'anything')).toMatchObject({
+      status: 'match',
+      authority: true,
+    });
+  });
+
+  it('looks a certificate of an unknown CA up as its plain key, as ssh does', () => {
+    const { entries } = parseKnownHosts(
+      [caLine('other.example'), `host.example ${formatPublicKeyLine(hostKey.publicKey)}`].join('\n'),
+    );
+    expect(checkHostKey(entries, 'host.example', 22, hostCert(), { now: NOW })).toEqual({
+      status: 'match',
+      line: 2,
+    });
+    const stranger = createCertificate({ key: keys[3]!.publicKey, certType: 'host' }, keys[2]!);
+    expect(checkHostKey(entries, 'host.example', 22, stranger, { now: NOW })).toMatchObject({
+      status: 'mismatch',
+    });
+    // accept-new records the certified key, not the certificate.
+    expect(formatKnownHostsLine('h', 22, hostCert())).toBe(`h ${formatPublicKeyLine(hostKey.publicKey)}`);
+  });
+
+  it('refuses every certificate of a @revoked CA, and a certificate of a revoked key (CVE-2026-42508)', () => {
+    const revokedCa = parseKnownHosts(
+      [caLine('*'), `@revoked * ${formatPublicKeyLine(ca.publicKey)}`].join('\n'),
+    );
+    expect(checkHostKey(revokedCa.entries, 'host.example', 22, hostCert(), { now: NOW })).toEqual({
+      status: 'revoked',
+      line: 2,
+      authority: true,
+    });
+    const revokedKey = parseKnownHosts(
+      [caLine('*'), `@revoked nowhere ${formatPublicKeyLine(hostKey.publicKey)}`].join('\n'),
+    );
+    expect(checkHostKey(revokedKey.entries, 'host.example', 22, hostCert(), { now: NOW })).toEqual({
+      status: 'revoked',
+      line: 2,
+    });
+  });
+
+  it('skips a certificate where a CA or a revoked key belongs', () => {
+    const { entries, skipped } = parseKnownHosts(
+      `@cert-authority * ${formatPublicKeyLine(hostCert())}\n@revoked * ${formatPublicKeyLine(hostCert())}`,
+    );
+    expect(entries).toEqual([]);
+    expect(skipped.map((s) => s.reason)).toEqual([
+      'a certificate cannot be a cert-authority key',
+      'a certificate cannot be a revoked key',
+    ]);
   });
 });

@@ -17,7 +17,13 @@ import { localPty, runSession, type SessionIo } from './cli-session.js';
 import type { CliSettings } from './cli-settings.js';
 import { type AuthMethod, type Client, connect } from './client.js';
 import { HostKeyVerifier } from './host-key-verifier.js';
-import { loadIdentities, publicKeyMethod } from './identities.js';
+import {
+  certificateFileSpecs,
+  certificateMethods,
+  loadCertificates,
+  loadIdentities,
+  publicKeyMethod,
+} from './identities.js';
 import { readKnownHostsFiles } from './known-hosts-policy.js';
 import { askPassword, choosePasswordSource } from './password-prompt.js';
 import { startServerAlive } from './server-alive.js';
@@ -173,6 +179,10 @@ export class CliConnection {
       ? await identityFileKeys(s.identityFiles, identities)
       : identities.map((identity) => ({ path: identity.path, identity, publicKey: identity.publicKey }));
     const offers = orderKeyOffers(agent?.keys ?? [], files, s.identitiesOnly);
+    const certificates = pubkey
+      ? await loadCertificates(certificateFileSpecs(s.identityFiles, s.certificateFiles), this.#log)
+      : [];
+    const certified = new Set<string>();
     const auth: AuthMethod[] = [];
     for (const method of s.authMethods) {
       if (method === 'publickey') {
@@ -182,9 +192,19 @@ export class CliConnection {
               ? publicKeyMethod(offer.identity, s.pubkeyAcceptedAlgorithms)
               : this.#agentMethod(agent!.agent, offer);
           const label = offer.kind === 'file' ? offer.identity.path : agentKeyLabel(offer);
+          if (m?.type === 'publickey' && 'sign' in m) {
+            // The key's certificates go first, signed by the same key (ssh: "for certificate").
+            const key = offer.kind === 'file' ? offer.identity.publicKey : offer.identity.publicKey!;
+            const forKey = certificateMethods(certificates, key, s.pubkeyAcceptedAlgorithms, m.sign);
+            for (const c of certificates) if (c.certificate.key.equals(key)) certified.add(c.path);
+            auth.push(...forKey);
+          }
           if (m) auth.push(m);
           else this.#log.debug(`Skipping ${label}: its key type is not in PubkeyAcceptedAlgorithms`);
         }
+        for (const c of certificates)
+          if (!certified.has(c.path))
+            this.#log.info(`Certificate ${c.path}: no identity holds the key it certifies; not offered`);
       } else if (s.passwordPrompts > 0) {
         auth.push({ type: 'password', attempts: s.passwordPrompts, password: () => this.#password() });
       }

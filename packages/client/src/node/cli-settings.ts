@@ -21,6 +21,8 @@ export interface CliSettings {
   readonly identityFiles: readonly string[];
   /** The user named the identity files (problems with them are reported without -v). */
   readonly identitiesExplicit: boolean;
+  /** CertificateFile: certificates offered with the identity whose key they certify. */
+  readonly certificateFiles: readonly string[];
   /** Offer only the identity files' keys, whether held in a file or by the agent (IdentitiesOnly). */
   readonly identitiesOnly: boolean;
   /** The agent's socket (IdentityAgent, by default SSH_AUTH_SOCK); undefined for no agent. */
@@ -184,6 +186,7 @@ export function resolveSettings(c: SshConfig, cl: CommandLine, ctx: CliContext):
     user,
     identityFiles,
     identitiesExplicit,
+    certificateFiles: c.certificateFiles.filter((f) => f.toLowerCase() !== 'none').map(path),
     identitiesOnly: c.identitiesOnly ?? false,
     identityAgent: resolveIdentityAgent(c.identityAgent, ctx.env, path),
     kex: algorithms(c, 'KexAlgorithms'),

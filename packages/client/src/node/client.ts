@@ -19,6 +19,8 @@ import type { ConnectionCore } from '@seashell/connection';
 import { type ChannelHost, ChannelStream } from '@seashell/connection/node';
 import {
   type AlgorithmPreferences,
+  type Certificate,
+  CertifiedPrivateKey,
   type CryptoProvider,
   DisconnectReason,
   defaultCryptoProvider,
@@ -26,6 +28,7 @@ import {
   type PrivateKey,
   type PublicKey,
   parsePublicKey,
+  plainSignatureAlgorithm,
   SshError,
   sanitizeText,
   TimeoutError,
@@ -53,9 +56,16 @@ export type AuthMethod =
       readonly password: string | (() => MaybePromise<string | undefined>);
       readonly attempts?: number;
     }
-  /** An in-memory key. */
-  | { readonly type: 'publickey'; readonly key: PrivateKey }
-  /** A key held elsewhere (an agent, a token): `sign` returns the signature blob. */
+  /**
+   * An in-memory key; with `certificate` (an OpenSSH user certificate of that key) the
+   * certificate is offered, under its algorithm (`ssh-ed25519-cert-v01@openssh.com`).
+   */
+  | { readonly type: 'publickey'; readonly key: PrivateKey; readonly certificate?: Certificate }
+  /**
+   * A key held elsewhere (an agent, a token): `sign` returns the signature blob. `publicKey` may
+   * be a certificate; `sign` is then asked for the plain algorithm (`rsa-sha2-512`, not its
+   * certificate name), as an agent expects.
+   */
   | {
       readonly type: 'publickey';
       readonly publicKey: PublicKey;
@@ -102,6 +112,10 @@ export interface ConnectOptions {
 /** Connects, checks the host key, authenticates. Rejects with a typed SshError. */
 export async function connect(options: ConnectOptions): Promise<Client> {
   if (typeof options.hostKey !== 'function') throw new TypeError('connect() needs a hostKey callback');
+  for (const m of options.auth ?? []) {
+    if (m.type === 'publickey' && 'key' in m && m.certificate && !m.certificate.key.equals(m.key.publicKey))
+      throw new TypeError('the certificate is for another key than the one given with it');
+  }
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 22;
   const sock = options.sock ?? (await tcpConnect(host, port, options));
@@ -163,7 +177,12 @@ export class Client implements ChannelHost {
     this.#options = options;
     this.#host = host;
     this.#port = port;
-    this.#methods = [...(options.auth ?? [])];
+    // A key with its certificate signs as the certificate (the plain key does the signing).
+    this.#methods = (options.auth ?? []).map((m) =>
+      m.type === 'publickey' && 'key' in m && m.certificate
+        ? { type: 'publickey', key: new CertifiedPrivateKey(m.key, m.certificate) }
+        : m,
+    );
     this.#crypto = options.crypto ?? defaultCryptoProvider(nodeProvider);
     const methods: ClientAuthMethod[] = this.#methods.map((m) =>
       m.type === 'password'
@@ -439,7 +458,7 @@ export class Client implements ChannelHost {
         if (!method || method.type !== 'publickey') return undefined;
         return 'key' in method
           ? method.key.sign(data, algorithm, this.#crypto)
-          : method.sign(data, algorithm);
+          : method.sign(data, plainSignatureAlgorithm(algorithm));
       })
       .then(
         (signature) => this.#core.answerSignature(id, signature),

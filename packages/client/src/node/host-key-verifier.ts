@@ -3,13 +3,14 @@
  * (`decideHostKey`), carried out — a question on the terminal for StrictHostKeyChecking=ask, the new
  * line appended for accept-new, and OpenSSH's wording for what is refused.
  */
-import { fingerprintSha256, type PublicKey } from '@seashell/transport';
+import { CERTIFICATE_HOST_KEY_ALGORITHMS, fingerprintSha256, type PublicKey } from '@seashell/transport';
 import type { CliLog } from './cli-log.js';
 import {
   addKnownHost,
   decideHostKey,
   type KnownHostsFile,
   keyTypeLabel,
+  knownCertAuthority,
   knownKeyTypes,
 } from './known-hosts-policy.js';
 import type { StrictHostKeyChecking } from './ssh-config.js';
@@ -39,13 +40,17 @@ export class HostKeyVerifier {
 
   /**
    * The host key algorithms to offer: `defaults`, with those whose key type known_hosts has for the
-   * host first, so that the server shows a key we can check (as ssh orders them).
+   * host first, so that the server shows a key we can check (as ssh orders them); when a
+   * `@cert-authority` line speaks for the host, the certificate algorithms before everything.
    */
   preferKnownTypes(defaults: readonly string[]): string[] {
     const known = knownKeyTypes(this.#o.files, this.#o.host, this.#o.port);
     const isKnown = (a: string) =>
       known.some((t) => a === t || (t === 'ssh-rsa' && a.startsWith('rsa-sha2-')));
-    return [...defaults.filter(isKnown), ...defaults.filter((a) => !isKnown(a))];
+    const certs = knownCertAuthority(this.#o.files, this.#o.host, this.#o.port)
+      ? CERTIFICATE_HOST_KEY_ALGORITHMS.filter((a) => !defaults.includes(a))
+      : [];
+    return [...certs, ...defaults.filter(isKnown), ...defaults.filter((a) => !isKnown(a))];
   }
 
   /** Decides about `key`; false means refused, with the reason in `failure`. */
@@ -57,8 +62,13 @@ export class HostKeyVerifier {
     const name = port === 22 ? host : `[${host}]:${port}`;
     switch (decision.kind) {
       case 'accept':
-        log.debug(`Host '${name}' is known and matches the ${label} host key.`);
-        log.debug(`Found key in ${decision.path}:${decision.line}`);
+        if (decision.authority) {
+          log.debug(`Host '${name}' is known and matches the ${label} host certificate.`);
+          log.debug(`Found CA key in ${decision.path}:${decision.line}`);
+        } else {
+          log.debug(`Host '${name}' is known and matches the ${label} host key.`);
+          log.debug(`Found key in ${decision.path}:${decision.line}`);
+        }
         return true;
       case 'refuse':
         this.failure = decision.message;

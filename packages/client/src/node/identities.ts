@@ -12,6 +12,10 @@
  *
  * A file that cannot be used is reported and skipped, never fatal: a missing `-i` file, a private
  * key others can read (OpenSSH ignores those too), a format we do not read.
+ *
+ * Certificates: ssh loads `KEY-cert.pub` beside each identity file and the CertificateFile list;
+ * a certificate is offered just before the key it certifies (from a file or the agent), signed by
+ * the same key.
  */
 import { readFile, stat } from 'node:fs/promises';
 import {
@@ -20,7 +24,14 @@ import {
   parsePublicKeyFile,
   readPrivateKeyFile,
 } from '@seashell/auth';
-import { fingerprintSha256, type PrivateKey, type PublicKey } from '@seashell/transport';
+import {
+  type Certificate,
+  fingerprintSha256,
+  isCertificate,
+  type PrivateKey,
+  type PublicKey,
+  plainSignatureAlgorithm,
+} from '@seashell/transport';
 import { offeringAlgorithms } from './agent-auth.js';
 import type { CliLog } from './cli-log.js';
 import type { AuthMethod } from './client.js';
@@ -206,4 +217,84 @@ export function publicKeyMethod(identity: Identity, accepted: readonly string[])
       return privateKey.sign(data, algorithm);
     },
   };
+}
+
+/** A certificate file to load: explicit ones (CertificateFile) are reported when unusable. */
+export interface CertificateFileSpec {
+  readonly path: string;
+  readonly explicit: boolean;
+}
+
+/** A loaded user certificate and its file. */
+export interface LoadedCertificate {
+  readonly path: string;
+  readonly certificate: Certificate;
+}
+
+/**
+ * The certificate files to look at: `KEY-cert.pub` beside each identity file (quietly: most keys
+ * have none), then CertificateFile.
+ */
+export function certificateFileSpecs(
+  identityFiles: readonly string[],
+  certificateFiles: readonly string[],
+): CertificateFileSpec[] {
+  return [
+    ...identityFiles.map((path) => ({ path: `${path}-cert.pub`, explicit: false })),
+    ...certificateFiles.map((path) => ({ path, explicit: true })),
+  ];
+}
+
+/** Loads user certificates; one that cannot be read or is no user certificate is reported and skipped. */
+export async function loadCertificates(
+  specs: readonly CertificateFileSpec[],
+  log: CliLog,
+): Promise<LoadedCertificate[]> {
+  const out: LoadedCertificate[] = [];
+  for (const { path, explicit } of specs) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      if (explicit) log.info(`Certificate ${path} not accessible: ${(e as Error).message}`);
+      continue;
+    }
+    try {
+      const key = parsePublicKeyFile(text).key;
+      if (!isCertificate(key)) throw new Error(`a ${key.type} key, not a certificate`);
+      if (key.certType !== 'user') throw new Error('a host certificate');
+      if (out.some((c) => c.certificate.equals(key))) continue;
+      log.debug(
+        `Will attempt certificate: ${path} ${key.type} ${fingerprintSha256(key)} serial ${key.serial} ID "${key.keyId}"`,
+      );
+      out.push({ path, certificate: key });
+    } catch (e) {
+      log.info(`Load certificate "${path}": ${(e as Error).message}; not offered`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The auth methods for `key`'s certificates, each signed by `sign` with the plain algorithm
+ * (`rsa-sha2-512` for `rsa-sha2-512-cert-v01@openssh.com`), as ssh signs for a certificate.
+ */
+export function certificateMethods(
+  certificates: readonly LoadedCertificate[],
+  key: PublicKey,
+  accepted: readonly string[],
+  sign: (data: Uint8Array, algorithm: string) => Uint8Array | Promise<Uint8Array>,
+): AuthMethod[] {
+  const methods: AuthMethod[] = [];
+  for (const { certificate } of certificates) {
+    if (!certificate.key.equals(key)) continue;
+    const publicKey = offeringAlgorithms(certificate, accepted);
+    if (publicKey)
+      methods.push({
+        type: 'publickey',
+        publicKey,
+        sign: (data, alg) => sign(data, plainSignatureAlgorithm(alg)),
+      });
+  }
+  return methods;
 }

@@ -2,7 +2,9 @@
  * Host key checking as ssh_config(5) StrictHostKeyChecking defines it, against known_hosts files
  * (sshd(8) SSH_KNOWN_HOSTS FILE FORMAT):
  *
- * - a key listed for the host is accepted; a revoked key is refused always;
+ * - a key listed for the host is accepted, and so is a valid host certificate signed by a CA on a
+ *   `@cert-authority` line for the host; a revoked key, or a certificate of a revoked CA, is
+ *   refused always, as is a certificate of a trusted CA that is not valid (expired, wrong name);
  * - a host listed with other keys is refused always, with OpenSSH's warning naming the file and
  *   line (OpenSSH's `no` would carry on with passwords disabled; refusing is simpler and safer);
  * - an unknown host: `yes` refuses, `accept-new` and `no` add the key to the first
@@ -15,12 +17,14 @@ import { dirname } from 'node:path';
 import {
   checkHostKey,
   formatKnownHostsLine,
+  type HostKeyCheck,
+  hasCertAuthorityFor,
   type KnownHostsEntry,
   knownHostsName,
-  matchHostPatterns,
+  matchKnownHostsPatterns,
   parseKnownHosts,
 } from '@seashell/auth';
-import { fingerprintSha256, type PublicKey } from '@seashell/transport';
+import { fingerprintSha256, isCertificate, type PublicKey } from '@seashell/transport';
 import type { CliLog } from './cli-log.js';
 import type { StrictHostKeyChecking } from './ssh-config.js';
 
@@ -32,7 +36,8 @@ export interface KnownHostsFile {
 
 /** What to do with the key a server presented. */
 export type HostKeyDecision =
-  | { readonly kind: 'accept'; readonly path: string; readonly line: number }
+  /** Known: `authority` when a `@cert-authority` line vouched for a host certificate. */
+  | { readonly kind: 'accept'; readonly path: string; readonly line: number; readonly authority?: boolean }
   /** Unknown host: add the key to `path` (accept-new, no), then go on. */
   | { readonly kind: 'add'; readonly path: string }
   /** Unknown host under `ask`: ask the user; add to `path` on yes. */
@@ -40,8 +45,10 @@ export type HostKeyDecision =
   /** Refuse the key; `message` is what to print, ending with "Host key verification failed." */
   | { readonly kind: 'refuse'; readonly message: readonly string[] };
 
-/** OpenSSH's short names of key types, for messages ("ED25519 key"). */
+/** OpenSSH's short names of key types, for messages ("ED25519 key", "ED25519-CERT key"). */
 export function keyTypeLabel(type: string): string {
+  const cert = /^(.*)-cert-v01@openssh\.com$/.exec(type);
+  if (cert) return `${keyTypeLabel(cert[1]!)}-CERT`;
   if (type === 'ssh-ed25519') return 'ED25519';
   if (type.startsWith('ecdsa-sha2-')) return 'ECDSA';
   if (type === 'ssh-rsa') return 'RSA';
@@ -53,7 +60,7 @@ const FAILED = 'Host key verification failed.';
 /**
  * Decides about `key` for `host`:`port` given the known_hosts files (user files first, then the
  * global ones) and the StrictHostKeyChecking mode. `addTo` is the file new keys go to (the first
- * UserKnownHostsFile).
+ * UserKnownHostsFile); `now` (milliseconds) is when a host certificate must be valid.
  */
 export function decideHostKey(
   files: readonly KnownHostsFile[],
@@ -62,6 +69,7 @@ export function decideHostKey(
   key: PublicKey,
   strict: StrictHostKeyChecking,
   addTo: string,
+  now: number = Date.now(),
 ): HostKeyDecision {
   const label = keyTypeLabel(key.type);
   const fingerprint = fingerprintSha256(key);
@@ -71,9 +79,12 @@ export function decideHostKey(
   } catch {
     return { kind: 'refuse', message: [`Host name ${JSON.stringify(host)} cannot be checked.`, FAILED] };
   }
-  // A revoked key is refused whatever else the files say (sshd(8) @revoked).
-  for (const f of files) {
-    const check = checkHostKey(f.entries, host, port, key);
+  const checks = files.map((f) => ({
+    path: f.path,
+    check: checkHostKey(f.entries, host, port, key, { now }),
+  }));
+  // A revoked key, or a certificate of a revoked CA, is refused whatever else the files say.
+  for (const { path, check } of checks) {
     if (check.status === 'revoked') {
       return {
         kind: 'refuse',
@@ -81,26 +92,38 @@ export function decideHostKey(
           '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@',
           '@       WARNING: REVOKED HOST KEY DETECTED!               @',
           '@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@',
-          `The ${label} host key for ${name} is marked as revoked in ${f.path}:${check.line}.`,
+          check.authority
+            ? `The CA that signed the ${label} host key for ${name} is marked as revoked in ${path}:${check.line}.`
+            : `The ${label} host key for ${name} is marked as revoked in ${path}:${check.line}.`,
           'This could mean that a stolen key is being used to impersonate this host.',
           FAILED,
         ],
       };
     }
   }
+  // A CA trusted for the host signed a certificate that is not valid here and now: refused (ssh
+  // check_host_cert), never retried as a plain key.
+  for (const { path, check } of checks) {
+    if (check.status === 'invalid-certificate') {
+      return {
+        kind: 'refuse',
+        message: [
+          `Certificate invalid for ${name}: ${check.reason} (CA trusted in ${path}:${check.line}).`,
+          FAILED,
+        ],
+      };
+    }
+  }
   let mismatch: { path: string; line: number; knownKeyTypes: readonly string[] } | undefined;
-  const unverifiable: string[] = [];
-  for (const f of files) {
-    const check = checkHostKey(f.entries, host, port, key);
-    if (check.status === 'match') return { kind: 'accept', path: f.path, line: check.line };
-    if (check.status === 'mismatch') mismatch ??= { path: f.path, ...check };
-    if (check.status === 'unknown') unverifiable.push(...check.unverifiable.map((l) => `${f.path}:${l}`));
+  for (const { path, check } of checks) {
+    if (check.status === 'match') return accepted(path, check);
+    if (check.status === 'mismatch') mismatch ??= { path, ...check };
   }
   // ssh falls back to the bare host name for another port, and takes only a match from it.
   if (port !== 22 && !mismatch) {
     for (const f of files) {
-      const check = checkHostKey(f.entries, host, 22, key);
-      if (check.status === 'match') return { kind: 'accept', path: f.path, line: check.line };
+      const check = checkHostKey(f.entries, host, 22, key, { now });
+      if (check.status === 'match') return accepted(f.path, check);
     }
   }
   if (mismatch) {
@@ -130,17 +153,7 @@ export function decideHostKey(
       ],
     };
   }
-  const unknown = `No ${label} host key is known for ${name}`;
-  if (unverifiable.length > 0 && strict !== 'yes') {
-    // Hashed or @cert-authority lines may speak about this host; adding a key could contradict them.
-    return {
-      kind: 'refuse',
-      message: [
-        `${unknown}, and ${unverifiable.join(', ')} may concern it but cannot be checked by seashell yet (hashed names, @cert-authority).`,
-        FAILED,
-      ],
-    };
-  }
+  const unknown = `No ${keyTypeLabel(plainKey(key).type)} host key is known for ${name}`;
   if (strict === 'yes')
     return { kind: 'refuse', message: [`${unknown} and you have requested strict checking.`, FAILED] };
   if (strict === 'ask') {
@@ -149,11 +162,20 @@ export function decideHostKey(
       path: addTo,
       message: [
         `The authenticity of host '${name}' can't be established.`,
-        `${label} key fingerprint is ${fingerprint}.`,
+        `${keyTypeLabel(plainKey(key).type)} key fingerprint is ${fingerprintSha256(plainKey(key))}.`,
       ],
     };
   }
   return { kind: 'add', path: addTo };
+}
+
+function accepted(path: string, check: Extract<HostKeyCheck, { status: 'match' }>): HostKeyDecision {
+  return { kind: 'accept', path, line: check.line, ...(check.authority ? { authority: true } : {}) };
+}
+
+/** The certified key of a certificate; a plain key itself. What accept-new records. */
+function plainKey(key: PublicKey): PublicKey {
+  return isCertificate(key) ? key.key : key;
 }
 
 /** Key types known_hosts lists for the host, so that the server is asked for one of those first. */
@@ -167,11 +189,20 @@ export function knownKeyTypes(files: readonly KnownHostsFile[], host: string, po
   const types: string[] = [];
   for (const f of files) {
     for (const e of f.entries) {
-      if (e.kind === 'host' && matchHostPatterns(name, e.hosts) === 'match' && !types.includes(e.key.type))
+      if (
+        e.kind === 'host' &&
+        matchKnownHostsPatterns(name, e.hosts) === 'match' &&
+        !types.includes(e.key.type)
+      )
         types.push(e.key.type);
     }
   }
   return types;
+}
+
+/** Whether a `@cert-authority` line in the files speaks for the host: ssh then asks for certificates first. */
+export function knownCertAuthority(files: readonly KnownHostsFile[], host: string, port: number): boolean {
+  return files.some((f) => hasCertAuthorityFor(f.entries, host, port));
 }
 
 /** Reads known_hosts files (a missing or unreadable one counts as empty, as in ssh). */

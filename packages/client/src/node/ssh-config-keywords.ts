@@ -90,6 +90,9 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   identityfile: (c, a, at) => {
     c.identityFiles.push(one(a, at, 'IdentityFile'));
   },
+  certificatefile: (c, a, at) => {
+    c.certificateFiles.push(one(a, at, 'CertificateFile'));
+  },
   identitiesonly: (c, a, at) => {
     c.identitiesOnly ??= flag(a, at, 'IdentitiesOnly');
   },
@@ -285,7 +288,6 @@ const OFF_ONLY: Readonly<Record<string, { readonly name: string; readonly off: r
   Object.fromEntries(
     (
       [
-        ['CertificateFile', ['none']],
         ['Compression', ['no', 'false']],
         ['ControlMaster', ['no', 'false']],
         ['ControlPath', ['none']],

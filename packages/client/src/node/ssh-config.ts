@@ -18,6 +18,8 @@ export interface SshConfig {
   user?: string;
   /** Accumulates, in order (`-i` and IdentityFile). */
   readonly identityFiles: string[];
+  /** Accumulates, in order (CertificateFile); `none` entries are dropped when resolved. */
+  readonly certificateFiles: string[];
   identitiesOnly?: boolean;
   /** As written: `none`, `SSH_AUTH_SOCK`, `$VAR` or a path with tokens; resolved when connecting. */
   identityAgent?: string;
@@ -55,7 +57,7 @@ export interface SshConfig {
 }
 
 export function emptyConfig(): SshConfig {
-  return { identityFiles: [], algorithms: {}, sendEnv: [], ignored: [] };
+  return { identityFiles: [], certificateFiles: [], algorithms: {}, sendEnv: [], ignored: [] };
 }
 
 /** A bad line: the message is the whole diagnostic (`FILE line N: …`). */

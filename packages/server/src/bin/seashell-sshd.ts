@@ -7,7 +7,7 @@ import { setDefaultCryptoProvider } from '@seashell/transport';
 import { cryptoProviderNamed, nodeProvider } from '@seashell/transport/node';
 import { Server } from '../node/server.js';
 import { parseSshdArgs, SSHD_USAGE, type SshdArgs, UsageError } from '../node/sshd-options.js';
-import { describeHostKey, type SshdLog, type SshdSetup, setupSshd } from '../node/sshd-setup.js';
+import { describeHostKey, printable, type SshdLog, type SshdSetup, setupSshd } from '../node/sshd-setup.js';
 
 const PROGRAM = 'seashell-sshd';
 
@@ -93,6 +93,10 @@ async function main(): Promise<void> {
   const lines = [
     `${PROGRAM}: listening on ${bound.address} port ${bound.port}`,
     ...setup.hostKeys.map((k) => `${PROGRAM}: host key ${describeHostKey(k)}`),
+    ...setup.hostCertificates.map(
+      (c) =>
+        `${PROGRAM}: host certificate ${c.certificate.type} ID "${printable(c.certificate.keyId)}" (${c.file})`,
+    ),
     ...(setup.demoPassword === undefined ? [] : demoText(setup.demoPassword, bound.address, bound.port)),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

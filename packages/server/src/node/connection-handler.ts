@@ -4,12 +4,26 @@
  * requests (RFC 4254 §6).
  */
 import type { Duplex } from 'node:stream';
+import {
+  type AuthVerdict,
+  CertificateRejectedError,
+  forcedCommand,
+  type Permissions,
+  permits,
+  unrestrictedPermissions,
+} from '@seashell/auth';
 import { ChannelOpenFailureReason, type ConnectionCore, type SessionRequest } from '@seashell/connection';
 import { type ChannelHost, ChannelStream } from '@seashell/connection/node';
-import { DisconnectReason, defaultCryptoProvider, type PublicKey, SshError } from '@seashell/transport';
+import {
+  DisconnectReason,
+  defaultCryptoProvider,
+  isCertificate,
+  type PublicKey,
+  SshError,
+} from '@seashell/transport';
 import { nodeProvider, readModuliFile, SocketDriver } from '@seashell/transport/node';
 import { ServerConnection, type ServerConnectionEvent } from '../server-connection.js';
-import type { AuthContext, RemoteInfo, ServerOptions } from './server.js';
+import type { AuthAnswer, AuthContext, RemoteInfo, Server, ServerOptions } from './server.js';
 import { Session, type SessionContext } from './session.js';
 
 let systemModuli: { groups: ReturnType<typeof readModuliFile> } | undefined;
@@ -32,19 +46,23 @@ interface SessionChannel {
 export class ServerConnectionHandler implements ChannelHost {
   readonly done: Promise<void>;
   readonly #options: ServerOptions;
+  readonly #server: Server;
   readonly #core: ServerConnection;
   readonly #driver: SocketDriver;
   readonly #info: RemoteInfo;
   readonly #abort = new AbortController();
   readonly #channels = new Map<number, SessionChannel>();
   #publicKey: PublicKey | undefined;
+  #permissions: Permissions = unrestrictedPermissions();
   #clientVersion = '';
   #resolveDone!: () => void;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   #maxTimer: ReturnType<typeof setTimeout> | undefined;
   #finished = false;
 
-  constructor(options: ServerOptions, stream: Duplex, info: RemoteInfo, onDone: () => void) {
+  constructor(server: Server, stream: Duplex, info: RemoteInfo, onDone: () => void) {
+    const options = server.options;
+    this.#server = server;
     this.#options = options;
     this.#info = info;
     this.done = new Promise((resolve) => {
@@ -54,12 +72,12 @@ export class ServerConnectionHandler implements ChannelHost {
       };
     });
     const methods: ('password' | 'publickey')[] = [];
-    if (options.publicKeyHandler) methods.push('publickey');
+    if (options.publicKeyHandler || server.certChecker) methods.push('publickey');
     if (options.passwordHandler) methods.push('password');
     const moduli = options.moduli ?? defaultModuli();
     this.#core = new ServerConnection({
       transport: {
-        hostKeys: options.hostKeys,
+        hostKeys: server.hostKeys,
         crypto: options.crypto ?? defaultCryptoProvider(nodeProvider),
         ...(options.version ? { softwareVersion: options.version } : {}),
         ...(options.algorithms ? { algorithms: options.algorithms } : {}),
@@ -72,6 +90,7 @@ export class ServerConnectionHandler implements ChannelHost {
         ...(options.maxAuthTries !== undefined ? { maxAuthTries: options.maxAuthTries } : {}),
         ...(options.banner ? { banner: options.banner } : {}),
         ...(options.publicKeyAlgorithms ? { publicKeyAlgorithms: options.publicKeyAlgorithms } : {}),
+        remoteAddress: info.remoteAddress,
       },
       ...(options.loginGraceTimeMs !== undefined ? { loginGraceTimeMs: options.loginGraceTimeMs } : {}),
       now: Date.now,
@@ -130,6 +149,7 @@ export class ServerConnectionHandler implements ChannelHost {
         return;
       case 'auth-success':
         this.#publicKey = e.publicKey;
+        this.#permissions = e.permissions;
         this.#log(e.user, e.method, true);
         return;
       case 'auth-failure':
@@ -189,9 +209,9 @@ export class ServerConnectionHandler implements ChannelHost {
 
   #check(e: Extract<ServerConnectionEvent, { type: 'check' }>): void {
     const ctx = this.#authContext(e.user);
-    const verdict = async (): Promise<boolean> => {
-      if (e.method === 'password') return (await this.#options.passwordHandler?.(ctx, e.password)) === true;
-      return (await this.#options.publicKeyHandler?.(ctx, e.publicKey)) === true;
+    const verdict = async (): Promise<AuthVerdict> => {
+      if (e.method === 'password') return toVerdict(await this.#options.passwordHandler?.(ctx, e.password));
+      return this.#publicKeyVerdict(ctx, e.publicKey);
     };
     verdict().then(
       (ok) => {
@@ -206,6 +226,29 @@ export class ServerConnectionHandler implements ChannelHost {
     );
   }
 
+  /**
+   * sshd's order: a revoked key is refused outright (RevokedKeys); a certificate goes to the
+   * CertChecker (TrustedUserCAKeys), and if that refuses it, to the handler (authorized_keys
+   * `cert-authority` lines); a plain key to the handler.
+   */
+  async #publicKeyVerdict(ctx: AuthContext, key: PublicKey): Promise<AuthVerdict> {
+    const isRevoked = this.#options.isRevoked;
+    if (isRevoked && (await isRevoked(key)) !== false) {
+      this.#log(ctx.user, 'publickey', false, 'key is revoked');
+      return false;
+    }
+    const checker = this.#server.certChecker;
+    if (checker && isCertificate(key)) {
+      try {
+        return { permissions: await checker.checkUserCertificate(key, ctx.user) };
+      } catch (error) {
+        if (!(error instanceof CertificateRejectedError)) throw error;
+        this.#log(ctx.user, 'publickey', false, error.message);
+      }
+    }
+    return toVerdict(await this.#options.publicKeyHandler?.(ctx, key));
+  }
+
   #openSession(channelId: number): void {
     this.connection.acceptChannel(channelId);
     const stream = new ChannelStream(this, channelId, 'writable');
@@ -216,6 +259,7 @@ export class ServerConnectionHandler implements ChannelHost {
       localAddress: this.#info.localAddress,
       localPort: this.#info.localPort,
       publicKey: this.#publicKey,
+      permissions: this.#permissions,
       signal: this.#abort.signal,
       clientVersion: this.#clientVersion,
       sessionId: this.#core.transport.sessionId!,
@@ -249,7 +293,8 @@ export class ServerConnectionHandler implements ChannelHost {
     if (allowed && !(await allowed(session, r.type))) return false;
     switch (r.type) {
       case 'pty-req': {
-        if (ch.started || session.pty()) return false;
+        // no-pty, restrict, or a certificate without permit-pty.
+        if (ch.started || session.pty() || !permits(session.permissions, 'permit-pty')) return false;
         const pty = {
           term: r.term,
           window: {
@@ -287,7 +332,15 @@ export class ServerConnectionHandler implements ChannelHost {
       case 'subsystem': {
         if (ch.started) return false;
         let run: ((s: typeof session) => unknown) | undefined;
-        if (r.type === 'subsystem') {
+        const forced = forcedCommand(session.permissions);
+        if (forced !== undefined) {
+          // sshd do_exec: the forced command runs instead, whatever was asked; what was asked is
+          // kept for SSH_ORIGINAL_COMMAND (a subsystem's name; nothing for a shell).
+          if (r.type === 'exec') session.originalCommand = r.command;
+          if (r.type === 'subsystem') session.originalCommand = r.name;
+          session.rawCommand = forced;
+          run = this.#options.handler;
+        } else if (r.type === 'subsystem') {
           session.subsystem = r.name;
           run = this.#options.subsystemHandlers?.[r.name];
         } else {
@@ -356,6 +409,19 @@ export class ServerConnectionHandler implements ChannelHost {
     }
     this.#resolveDone();
   }
+}
+
+/** A handler's answer as a verdict for the auth core; anything unexpected refuses. */
+function toVerdict(answer: AuthAnswer | undefined): AuthVerdict {
+  if (answer === true) return true;
+  if (
+    typeof answer === 'object' &&
+    answer !== null &&
+    answer.criticalOptions instanceof Map &&
+    answer.extensions instanceof Map
+  )
+    return { permissions: answer };
+  return false;
 }
 
 /** A peer that said goodbye properly is not a failure. */

@@ -16,13 +16,16 @@
  */
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type {
-  AlgorithmPreferences,
-  CryptoProvider,
-  DhGroup,
-  PrivateKey,
-  PublicKey,
-  SshError,
+import { CertChecker, type Permissions } from '@seashell/auth';
+import {
+  type AlgorithmPreferences,
+  type Certificate,
+  CertifiedPrivateKey,
+  type CryptoProvider,
+  type DhGroup,
+  type PrivateKey,
+  type PublicKey,
+  type SshError,
 } from '@seashell/transport';
 import { ServerConnectionHandler } from './connection-handler.js';
 import type { Pty, Session } from './session.js';
@@ -37,6 +40,13 @@ export interface AuthContext {
 
 type MaybePromise<T> = T | Promise<T>;
 
+/**
+ * An auth handler's answer: accept (`true`, nothing restricted), refuse (`false`), or accept with
+ * these `Permissions` (x/crypto's `*Permissions`). Whatever the method, `source-address` and
+ * `from=` in the permissions are enforced against the client's address.
+ */
+export type AuthAnswer = boolean | Permissions;
+
 export interface ServerOptions {
   /** Host keys, one per type (at least one). */
   readonly hostKeys: readonly PrivateKey[];
@@ -45,9 +55,33 @@ export interface ServerOptions {
   /** Subsystem handlers by name (RFC 4254 §6.5), e.g. `sftp`. */
   readonly subsystemHandlers?: Readonly<Record<string, (session: Session) => MaybePromise<void>>>;
   /** Password authentication (RFC 4252 §8); absent: the method is not offered. */
-  readonly passwordHandler?: (ctx: AuthContext, password: string) => MaybePromise<boolean>;
-  /** Public key authentication (RFC 4252 §7); absent: the method is not offered. */
-  readonly publicKeyHandler?: (ctx: AuthContext, key: PublicKey) => MaybePromise<boolean>;
+  readonly passwordHandler?: (ctx: AuthContext, password: string) => MaybePromise<AuthAnswer>;
+  /**
+   * Public key authentication (RFC 4252 §7); absent (and no certificate authority): the method is
+   * not offered. Sees certificates too when `certChecker` refused them (authorized_keys
+   * `cert-authority` lines are decided here).
+   */
+  readonly publicKeyHandler?: (ctx: AuthContext, key: PublicKey) => MaybePromise<AuthAnswer>;
+  /**
+   * Decides user certificates first (their CA, validity, the login name among the principals,
+   * critical options, revocation); its permissions become the session's.
+   */
+  readonly certChecker?: CertChecker;
+  /**
+   * CA keys trusted to sign user certificates (sshd TrustedUserCAKeys): the login name must be a
+   * listed principal. A shorthand for a `certChecker` with `isUserAuthority`; not with one.
+   */
+  readonly trustedUserCAKeys?: readonly PublicKey[];
+  /**
+   * Revoked keys (sshd RevokedKeys), asked about every key offered, certificates included,
+   * before anything else: e.g. `(key) => krl.isRevoked(key)`. A throw counts as revoked.
+   */
+  readonly isRevoked?: (key: PublicKey) => MaybePromise<boolean>;
+  /**
+   * Host certificates (sshd HostCertificate), each served with the host key it certifies; their
+   * algorithms are offered first, as OpenSSH does.
+   */
+  readonly hostCertificates?: readonly Certificate[];
   /** Accept a `none` login (an open server); default false. */
   readonly allowAnonymous?: boolean;
   /** Decides a pty request (default: allowed). */
@@ -90,6 +124,17 @@ export interface ServerOptions {
   readonly crypto?: CryptoProvider;
 }
 
+function certifiedHostKey(cert: Certificate, keys: readonly PrivateKey[]): PrivateKey {
+  if (cert.certType !== 'host')
+    throw new TypeError(`host certificate ${JSON.stringify(cert.keyId)} is a user certificate`);
+  const key = keys.find((k) => k.publicKey.equals(cert.key));
+  if (!key)
+    throw new TypeError(
+      `no host key for the ${cert.key.type} host certificate ${JSON.stringify(cert.keyId)}`,
+    );
+  return new CertifiedPrivateKey(key, cert);
+}
+
 export interface RemoteInfo {
   readonly remoteAddress: string;
   readonly remotePort: number;
@@ -110,14 +155,36 @@ export class Server {
   #net: NetServer | undefined;
   #closing = false;
 
+  /** The host keys the transport serves: the keys, then each certificate with its key. */
+  readonly hostKeys: readonly PrivateKey[];
+  /** `certChecker`, or the one `trustedUserCAKeys` makes. */
+  readonly certChecker: CertChecker | undefined;
+
   constructor(options: ServerOptions) {
     if (!options.hostKeys.length) throw new TypeError('a server needs at least one host key');
-    if (!options.passwordHandler && !options.publicKeyHandler && !options.allowAnonymous) {
+    const canPublicKey = options.publicKeyHandler || options.certChecker || options.trustedUserCAKeys?.length;
+    if (!options.passwordHandler && !canPublicKey && !options.allowAnonymous) {
       throw new TypeError(
-        'no authentication handler: set passwordHandler, publicKeyHandler or allowAnonymous',
+        'no authentication handler: set passwordHandler, publicKeyHandler, certChecker or allowAnonymous',
       );
     }
+    if (options.certChecker && options.trustedUserCAKeys)
+      throw new TypeError('give certChecker or trustedUserCAKeys, not both');
     this.options = options;
+    this.hostKeys = [
+      ...options.hostKeys,
+      ...(options.hostCertificates ?? []).map((c) => certifiedHostKey(c, options.hostKeys)),
+    ];
+    const cas = options.trustedUserCAKeys;
+    this.certChecker =
+      options.certChecker ??
+      (cas?.length
+        ? new CertChecker({
+            now: Date.now,
+            isUserAuthority: (ca) => cas.some((k) => k.equals(ca)),
+            ...(options.isRevoked ? { isRevoked: options.isRevoked } : {}),
+          })
+        : undefined);
   }
 
   /** Listens on `host:port` (default 127.0.0.1) and resolves with the bound address. */
@@ -152,9 +219,7 @@ export class Server {
       return;
     }
     (stream as Partial<Socket>).setNoDelay?.(true);
-    const handler = new ServerConnectionHandler(this.options, stream, info, () =>
-      this.#connections.delete(handler),
-    );
+    const handler = new ServerConnectionHandler(this, stream, info, () => this.#connections.delete(handler));
     this.#connections.add(handler);
   }
 

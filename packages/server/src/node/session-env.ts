@@ -1,8 +1,9 @@
 /**
  * The environment and login of a session's process, as sshd sets them up (`session.c`
  * `do_setup_env`): a clean base rather than the server's own environment, then the variables the
- * client sent with `env` requests that `AcceptEnv` lets through (RFC 4254 §6.4), then the SSH_*
- * variables, which a client cannot override.
+ * client sent with `env` requests that `AcceptEnv` lets through (RFC 4254 §6.4), then the
+ * authorized_keys `environment=` values when the server allows them, then SSH_ORIGINAL_COMMAND
+ * under a forced command and the SSH_* variables, which a client cannot override.
  */
 import { userInfo } from 'node:os';
 import { matchWildcard } from '@seashell/transport';
@@ -39,7 +40,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * spawn(account.shell, ['-c', session.rawCommand], { env: sessionEnvironment(session, account, ['LANG', 'LC_*']) });
  */
 export function sessionEnvironment(
-  session: Pick<Session, 'environ' | 'context' | 'pty'>,
+  session: Pick<Session, 'environ' | 'context' | 'pty' | 'originalCommand'>,
   account: LoginAccount,
   acceptEnv: readonly string[],
 ): Record<string, string> {
@@ -60,6 +61,13 @@ export function sessionEnvironment(
     if (NAME.test(name) && !value.includes('\0') && acceptEnv.some((pattern) => matchWildcard(name, pattern)))
       env[name] = value;
   }
+  // authorized_keys environment= (present only when the server allows it, as PermitUserEnvironment).
+  for (const pair of session.context.permissions.environment ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && !pair.includes('\0')) env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  if (session.originalCommand !== undefined && !session.originalCommand.includes('\0'))
+    env.SSH_ORIGINAL_COMMAND = session.originalCommand;
   const c = session.context;
   env.SSH_CLIENT = `${c.remoteAddress} ${c.remotePort} ${c.localPort}`;
   env.SSH_CONNECTION = `${c.remoteAddress} ${c.remotePort} ${c.localAddress} ${c.localPort}`;

@@ -4,6 +4,7 @@
  * stdout / stderr as Node streams; `exit()` reports the exit status and closes.
  */
 import type { Readable, Writable } from 'node:stream';
+import type { Permissions } from '@seashell/auth';
 import { AsyncQueue, encodeSessionRequest, type TerminalModes } from '@seashell/connection';
 import type { ChannelHost, ChannelStream } from '@seashell/connection/node';
 import type { PublicKey } from '@seashell/transport';
@@ -33,6 +34,11 @@ export interface SessionContext {
   readonly localPort: number;
   /** The key whose signature verified, when the user logged in with one (x/crypto CVE-2024-45337). */
   readonly publicKey: PublicKey | undefined;
+  /**
+   * What the accepted credentials allow (certificate options and extensions, authorized_keys
+   * options). The server already refuses a pty without `permit-pty` and runs a forced command.
+   */
+  readonly permissions: Permissions;
   /** Aborted when the connection ends. */
   readonly signal: AbortSignal;
   readonly clientVersion: string;
@@ -43,8 +49,16 @@ export class Session {
   readonly context: SessionContext;
   /** `KEY=value` pairs the client set with `env` requests (RFC 4254 §6.4), in order. */
   readonly environ: string[] = [];
-  /** The command of an `exec` request, verbatim. Empty for a shell or subsystem. */
+  /**
+   * The command to run: the `exec` request's, verbatim, or the forced command of the
+   * permissions (`force-command`, `command=`). Empty for a shell or subsystem.
+   */
   rawCommand = '';
+  /**
+   * What the client asked to run when a forced command replaced it (sshd's
+   * SSH_ORIGINAL_COMMAND): the exec command, or the subsystem name.
+   */
+  originalCommand: string | undefined;
   /** The subsystem name of a `subsystem` request. */
   subsystem = '';
   #pty: Pty | undefined;
@@ -80,6 +94,10 @@ export class Session {
 
   get publicKey(): PublicKey | undefined {
     return this.context.publicKey;
+  }
+
+  get permissions(): Permissions {
+    return this.context.permissions;
   }
 
   /** The `exec` command split as a POSIX shell would split it (quotes and backslashes). */

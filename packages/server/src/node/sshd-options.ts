@@ -32,6 +32,10 @@ export interface SshdConfig {
   readonly bannerFile?: string;
   /** AcceptEnv patterns added to the defaults. */
   readonly acceptEnv: readonly string[];
+  /** PermitUserEnvironment: apply authorized_keys `environment=` options. */
+  readonly permitUserEnvironment?: boolean;
+  /** RevokedKeys: a KRL or a list of public keys refused for everyone. */
+  readonly revokedKeysFile?: string;
 }
 
 /** The parsed command line. */
@@ -40,6 +44,10 @@ export interface SshdArgs {
   readonly address: string;
   readonly hostKeyFiles: readonly string[];
   readonly authorizedKeysFile: string | undefined;
+  /** `--trusted-user-ca-keys`: CAs whose user certificates log in as a listed principal. */
+  readonly trustedUserCaKeysFile: string | undefined;
+  /** `--host-certificate`, repeatable: each served with the host key it certifies. */
+  readonly hostCertificateFiles: readonly string[];
   readonly passwords: readonly PasswordEntry[];
   readonly sftpServer: string | undefined;
   readonly config: SshdConfig;
@@ -64,8 +72,15 @@ export const SSHD_USAGE = `usage: seashell-sshd [options]
   -h FILE                  host key, an unencrypted private key file (OpenSSH, PEM, PKCS#8
                            or PuTTY PPK; repeatable, one per type); without -h an ephemeral
                            ed25519 key is made and its fingerprint printed
-  --authorized-keys FILE   accept the public keys listed in FILE (authorized_keys format;
-                           lines with options are refused: options are not supported yet)
+  --authorized-keys FILE   accept the public keys listed in FILE (authorized_keys format,
+                           options honoured: from=, command=, no-pty, restrict, cert-authority,
+                           principals=, expiry-time=, environment= (with PermitUserEnvironment),
+                           permitopen=, …; a line with an unknown option is skipped)
+  --trusted-user-ca-keys FILE
+                           accept user certificates signed by a CA key listed in FILE whose
+                           principals include the login name (sshd TrustedUserCAKeys)
+  --host-certificate FILE  serve this host certificate (a -cert.pub) with the host key it
+                           certifies; repeatable (sshd HostCertificate)
   --password USER:PASS     accept this password for USER (repeatable; visible in ps: for tests)
   --sftp-server PATH       program run for the sftp subsystem (default: the first of
                            /usr/lib/openssh/sftp-server, /usr/libexec/openssh/sftp-server,
@@ -73,7 +88,8 @@ export const SSHD_USAGE = `usage: seashell-sshd [options]
   -o Name=Value            sshd_config option: Ciphers, KexAlgorithms, MACs, HostKeyAlgorithms,
                            PubkeyAcceptedAlgorithms (lists take OpenSSH's +, - and ^ prefixes),
                            RekeyLimit (bytes, K/M/G), MaxAuthTries, LoginGraceTime, Banner (file),
-                           AcceptEnv (patterns added to LANG LC_*)
+                           AcceptEnv (patterns added to LANG LC_*), PermitUserEnvironment (yes/no),
+                           RevokedKeys (a KRL from ssh-keygen -k, or public keys one per line)
   -v                       log connections and authentication to stderr (-vv: sessions too)
   --demo                   ephemeral host key and a one-time password for any user name;
                            prints the ssh command line to log in
@@ -110,6 +126,8 @@ export const CONFIG_KEYWORDS: readonly string[] = [
   'LoginGraceTime',
   'Banner',
   'AcceptEnv',
+  'PermitUserEnvironment',
+  'RevokedKeys',
 ];
 
 /**
@@ -123,6 +141,8 @@ export function parseSshdArgs(argv: readonly string[]): SshdArgs {
   let address = DEFAULT_ADDRESS;
   const hostKeyFiles: string[] = [];
   let authorizedKeysFile: string | undefined;
+  let trustedUserCaKeysFile: string | undefined;
+  const hostCertificateFiles: string[] = [];
   const passwords: PasswordEntry[] = [];
   let sftpServer: string | undefined;
   const config = new ConfigBuilder();
@@ -171,6 +191,13 @@ export function parseSshdArgs(argv: readonly string[]): SshdArgs {
         if (authorizedKeysFile !== undefined) throw new UsageError('--authorized-keys given twice');
         authorizedKeysFile = value();
         break;
+      case '--trusted-user-ca-keys':
+        if (trustedUserCaKeysFile !== undefined) throw new UsageError('--trusted-user-ca-keys given twice');
+        trustedUserCaKeysFile = value();
+        break;
+      case '--host-certificate':
+        hostCertificateFiles.push(value());
+        break;
       case '--password':
         passwords.push(parsePasswordEntry(value()));
         break;
@@ -194,6 +221,8 @@ export function parseSshdArgs(argv: readonly string[]): SshdArgs {
     address,
     hostKeyFiles,
     authorizedKeysFile,
+    trustedUserCaKeysFile,
+    hostCertificateFiles,
     passwords,
     sftpServer,
     config: config.result(),
@@ -262,6 +291,14 @@ class ConfigBuilder {
         return;
       case 'banner':
         if (value !== 'none') f.bannerFile = value;
+        return;
+      case 'permituserenvironment':
+        if (!/^(yes|no)$/i.test(value))
+          throw new UsageError(`PermitUserEnvironment takes yes or no, got "${value}"`);
+        f.permitUserEnvironment = value.toLowerCase() === 'yes';
+        return;
+      case 'revokedkeys':
+        if (value !== 'none') f.revokedKeysFile = value;
         return;
       default:
         f.acceptEnv = [...f.acceptEnv, ...value.split(/[\s,]+/).filter((p) => p !== '')];

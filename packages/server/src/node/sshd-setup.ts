@@ -5,14 +5,23 @@
  */
 import { randomInt } from 'node:crypto';
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { EncryptedKeyError, parsePrivateKeySync } from '@seashell/auth';
+import { CertChecker, EncryptedKeyError, parsePrivateKeySync, parsePublicKeyLine } from '@seashell/auth';
 import {
+  CERTIFICATE_HOST_KEY_ALGORITHMS,
+  type Certificate,
   DEFAULT_HOST_KEY_ALGORITHMS,
   fingerprintSha256,
   generateEd25519Key,
+  isCertificate,
   type PrivateKey,
 } from '@seashell/transport';
-import { authorizedKeysChecker, passwordChecker } from './credentials.js';
+import {
+  authorizedKeysChecker,
+  parsePublicKeyList,
+  passwordChecker,
+  revokedKeysChecker,
+  trustedCaChecker,
+} from './credentials.js';
 import { execHandler, subsystemHandler } from './exec-handler.js';
 import type { ServerOptions } from './server.js';
 import type { Session } from './session.js';
@@ -39,6 +48,8 @@ export interface HostKey {
 export interface SshdSetup {
   readonly serverOptions: ServerOptions;
   readonly hostKeys: readonly HostKey[];
+  /** The host certificates served, with their files. */
+  readonly hostCertificates: readonly { readonly certificate: Certificate; readonly file: string }[];
   /** The `--demo` one-time password. */
   readonly demoPassword: string | undefined;
   /** The program run for the sftp subsystem, if any. */
@@ -51,15 +62,36 @@ export interface SshdSetup {
  */
 export function setupSshd(args: SshdArgs, log: SshdLog): SshdSetup {
   const hostKeys = loadHostKeys(args.hostKeyFiles);
-  checkHostKeyAlgorithms(hostKeys, args.config.hostKeyAlgorithms ?? DEFAULT_HOST_KEY_ALGORITHMS);
+  const hostCertificates = args.hostCertificateFiles.map((file) => loadHostCertificate(file, hostKeys));
+  const offered = [
+    ...(hostCertificates.length > 0 ? CERTIFICATE_HOST_KEY_ALGORITHMS : []),
+    ...DEFAULT_HOST_KEY_ALGORITHMS,
+  ];
+  checkHostKeyAlgorithms(
+    hostKeys,
+    hostCertificates.map((c) => c.certificate),
+    args.config.hostKeyAlgorithms ?? offered,
+  );
   const demoPassword = args.demo ? oneTimePassword() : undefined;
   const passwords: PasswordEntry[] = [...args.passwords];
   if (demoPassword !== undefined) passwords.push({ user: undefined, password: demoPassword });
   const keysFile = args.authorizedKeysFile;
   if (keysFile !== undefined) checkReadable(keysFile, '--authorized-keys');
-  if (passwords.length === 0 && keysFile === undefined) {
+  const caFile = args.trustedUserCaKeysFile;
+  if (caFile !== undefined) {
+    try {
+      parsePublicKeyList(readText(caFile, '--trusted-user-ca-keys'));
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(`--trusted-user-ca-keys ${caFile}: ${(e as Error).message}`);
+    }
+  }
+  const revokedFile = args.config.revokedKeysFile;
+  if (revokedFile !== undefined) checkReadable(revokedFile, 'RevokedKeys');
+  if (passwords.length === 0 && keysFile === undefined && caFile === undefined) {
     throw new UsageError(
-      'nobody could log in: give --authorized-keys FILE and/or --password USER:PASS (or --demo)',
+      'nobody could log in: give --authorized-keys FILE, --trusted-user-ca-keys FILE and/or ' +
+        '--password USER:PASS (or --demo)',
     );
   }
   const sftpServer = pickSftpServer(args.sftpServer);
@@ -71,13 +103,31 @@ export function setupSshd(args: SshdArgs, log: SshdLog): SshdSetup {
       log(2, `session for ${printable(session.user)}: ${[spec.file, ...spec.args].map(printable).join(' ')}`),
   };
   const checkPassword = passwordChecker(passwords);
-  const checkKey = keysFile === undefined ? undefined : authorizedKeysChecker(keysFile, (m) => log(0, m));
+  const checkKey =
+    keysFile === undefined
+      ? undefined
+      : authorizedKeysChecker(keysFile, log, {
+          ...(c.permitUserEnvironment ? { permitUserEnvironment: true } : {}),
+        });
+  const isRevoked = revokedFile === undefined ? undefined : revokedKeysChecker(revokedFile, log);
+  // sshd without AuthorizedPrincipalsFile: a user certificate must list the login name.
+  const certChecker =
+    caFile === undefined
+      ? undefined
+      : new CertChecker({
+          now: Date.now,
+          isUserAuthority: trustedCaChecker(caFile, log),
+          ...(isRevoked ? { isRevoked } : {}),
+        });
   const serverOptions: ServerOptions = {
     hostKeys: hostKeys.map((k) => k.key),
     handler: execHandler(handlerOptions),
     subsystemHandlers: sftpServer === undefined ? {} : { sftp: subsystemHandler(sftpServer, handlerOptions) },
     passwordHandler: passwords.length > 0 ? (ctx, password) => checkPassword(ctx.user, password) : undefined,
-    publicKeyHandler: checkKey && ((_ctx, key) => checkKey(key)),
+    publicKeyHandler: checkKey,
+    ...(certChecker ? { certChecker } : {}),
+    ...(isRevoked ? { isRevoked } : {}),
+    ...(hostCertificates.length > 0 ? { hostCertificates: hostCertificates.map((h) => h.certificate) } : {}),
     algorithms: {
       ...(c.kex ? { kex: c.kex } : {}),
       ...(c.ciphers ? { cipher: c.ciphers } : {}),
@@ -103,7 +153,30 @@ export function setupSshd(args: SshdArgs, log: SshdLog): SshdSetup {
           `port ${e.remotePort}${e.reason ? `: ${printable(e.reason)}` : ''}`,
       ),
   };
-  return { serverOptions, hostKeys, demoPassword, sftpServer };
+  return { serverOptions, hostKeys, hostCertificates, demoPassword, sftpServer };
+}
+
+/** sshd HostCertificate: a host certificate for one of the host keys. */
+function loadHostCertificate(
+  file: string,
+  hostKeys: readonly HostKey[],
+): { readonly certificate: Certificate; readonly file: string } {
+  let certificate: Certificate;
+  try {
+    const key = parsePublicKeyLine(readText(file, '--host-certificate')).key;
+    if (!isCertificate(key)) throw new Error(`a ${key.type} key is not a certificate`);
+    certificate = key;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--host-certificate ${file}: ${(e as Error).message}`);
+  }
+  if (certificate.certType !== 'host')
+    throw new UsageError(`--host-certificate ${file}: a user certificate, not a host certificate`);
+  if (!hostKeys.some((k) => k.key.publicKey.equals(certificate.key)))
+    throw new UsageError(
+      `--host-certificate ${file}: no host key matches it (${certificate.key.type} ${fingerprintSha256(certificate.key)})`,
+    );
+  return { certificate, file };
 }
 
 function loadHostKeys(files: readonly string[]): HostKey[] {
@@ -133,8 +206,15 @@ function loadHostKeys(files: readonly string[]): HostKey[] {
 }
 
 /** The transport would refuse every connection if no host key can sign with an allowed algorithm. */
-function checkHostKeyAlgorithms(hostKeys: readonly HostKey[], allowed: readonly string[]): void {
-  const usable = new Set(hostKeys.flatMap((k) => k.key.publicKey.signatureAlgorithms));
+function checkHostKeyAlgorithms(
+  hostKeys: readonly HostKey[],
+  certificates: readonly Certificate[],
+  allowed: readonly string[],
+): void {
+  const usable = new Set([
+    ...hostKeys.flatMap((k) => k.key.publicKey.signatureAlgorithms),
+    ...certificates.flatMap((c) => c.signatureAlgorithms),
+  ]);
   if (!allowed.some((a) => usable.has(a))) {
     throw new UsageError(
       `HostKeyAlgorithms ${allowed.join(',')}: no host key signs with them ` +
